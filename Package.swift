@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+// PoolSQL: manage and observe MongoDB connection pools with SQL.
+//
+// Dependencies point one way:
+//   Core ← Syntax ← Catalog ← Planner ← Execution ← PoolSQL (façade) ← REPL ← poolsql
+//   Core ← Pool (the only module that imports libmongoc) ← PoolSQL
+import PackageDescription
+
+let package = Package(
+    name: "PoolSQL",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PoolSQL", targets: ["PoolSQL"]),
+        .executable(name: "poolsql", targets: ["poolsql"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Values, types, errors (SQLSTATE), source locations.
+        .target(name: "PoolSQLCore"),
+        // Lexer, parser, AST, SQL printer.
+        .target(name: "PoolSQLSyntax", dependencies: ["PoolSQLCore"]),
+        // The table-provider protocol and schemas.
+        .target(name: "PoolSQLCatalog", dependencies: ["PoolSQLCore"]),
+        // SQL AST → logical plan → optimizer rules.
+        .target(name: "PoolSQLPlanner", dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog"]),
+        // Physical operators and expression evaluation.
+        .target(name: "PoolSQLExecution", dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog", "PoolSQLPlanner"]),
+        // libmongoc / libbson.
+        .systemLibrary(
+            name: "CMongoC",
+            path: "Sources/CMongoC",
+            pkgConfig: "libmongoc-1.0",
+            providers: [.apt(["libmongoc-dev", "libbson-dev"])]
+        ),
+        // MongoDB connection pools; the only module that imports libmongoc.
+        .target(name: "PoolSQLPool", dependencies: ["PoolSQLCore", "CMongoC"]),
+        // Public façade: Engine, Session, settings, virtual tables.
+        .target(
+            name: "PoolSQL",
+            dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog", "PoolSQLPlanner", "PoolSQLExecution", "PoolSQLPool"]
+        ),
+        // GNU readline.
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
+        // The interactive REPL, script runner and result formatting.
+        .target(name: "PoolSQLREPL", dependencies: ["PoolSQL", "PoolSQLCore", "PoolSQLSyntax", "CReadline"]),
+        .executableTarget(
+            name: "poolsql",
+            dependencies: ["PoolSQLREPL", "PoolSQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
+        .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
+        .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"]),
+        .testTarget(name: "PoolSQLPoolTests", dependencies: ["PoolSQLPool", "PoolSQLCore"]),
+        .testTarget(name: "PoolSQLTests", dependencies: ["PoolSQL", "PoolSQLCore"]),
+        .testTarget(name: "PoolSQLREPLTests", dependencies: ["PoolSQLREPL", "PoolSQL", "PoolSQLCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

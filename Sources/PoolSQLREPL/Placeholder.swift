@@ -1,0 +1,2 @@
+import PoolSQLCore
+import CReadline

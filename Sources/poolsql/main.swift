@@ -1,0 +1,2 @@
+import PoolSQLREPL
+print("poolsql")
