@@ -50,12 +50,15 @@ let package = Package(
             dependencies: ["PoolSQLREPL", "PoolSQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Starts and stops throw-away SecantusDB servers for tests; not part of any product.
+        .target(name: "PoolSQLTestSupport", dependencies: ["PoolSQLCore"]),
+
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"]),
-        .testTarget(name: "PoolSQLPoolTests", dependencies: ["PoolSQLPool", "PoolSQLCore"]),
-        .testTarget(name: "PoolSQLTests", dependencies: ["PoolSQL", "PoolSQLCore"]),
-        .testTarget(name: "PoolSQLREPLTests", dependencies: ["PoolSQLREPL", "PoolSQL", "PoolSQLCore"]),
+        .testTarget(name: "PoolSQLPoolTests", dependencies: ["PoolSQLPool", "PoolSQLCore", "PoolSQLTestSupport"]),
+        .testTarget(name: "PoolSQLTests", dependencies: ["PoolSQL", "PoolSQLCore", "PoolSQLTestSupport"]),
+        .testTarget(name: "PoolSQLREPLTests", dependencies: ["PoolSQLREPL", "PoolSQL", "PoolSQLCore", "PoolSQLTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
