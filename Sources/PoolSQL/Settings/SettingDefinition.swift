@@ -1,0 +1,114 @@
+import PoolSQLCore
+
+/// The kind of value a setting holds, with its allowed range.
+public enum SettingKind: Sendable, Hashable {
+    case integer(min: Int64, max: Int64)
+    /// A duration held in milliseconds; accepts `'1s'`, `'500ms'`, `'10 seconds'`, `'7 days'`
+    /// or a plain number of milliseconds.
+    case duration(minMS: Int64, maxMS: Int64)
+    case boolean
+    case text
+    /// One of a fixed list of words (compared case-insensitively, stored as listed).
+    case enumeration([String])
+
+    /// `integer`, `duration`, … as shown in `connection_pool_settings.type`.
+    public var typeName: String {
+        switch self {
+        case .integer: return "integer"
+        case .duration: return "duration"
+        case .boolean: return "bool"
+        case .text: return "string"
+        case .enumeration: return "enum"
+        }
+    }
+}
+
+/// A typed setting value.
+public enum SettingValue: Sendable, Hashable, CustomStringConvertible {
+    case integer(Int64)
+    case milliseconds(Int64)
+    case boolean(Bool)
+    case text(String)
+
+    /// Text as `SHOW` prints it: durations with their unit (`30000ms` → `30s`), as PostgreSQL
+    /// prints `statement_timeout`.
+    public var description: String {
+        switch self {
+        case let .integer(i): return String(i)
+        case let .milliseconds(ms): return DurationText.format(milliseconds: ms)
+        case let .boolean(b): return b ? "on" : "off"
+        case let .text(s): return s
+        }
+    }
+
+    /// The value as a SQL value (durations as milliseconds, a bigint).
+    public var sqlValue: Value {
+        switch self {
+        case let .integer(i), let .milliseconds(i): return .int(i)
+        case let .boolean(b): return .bool(b)
+        case let .text(s): return .text(s)
+        }
+    }
+
+    public var integerValue: Int64? {
+        switch self {
+        case let .integer(i), let .milliseconds(i): return i
+        default: return nil
+        }
+    }
+
+    public var textValue: String? {
+        if case let .text(s) = self { return s }
+        return nil
+    }
+}
+
+/// One setting: its name, type, default, unit, description and allowed range. Pool settings also
+/// name the per-pool option (`max_pool_size`) and the URI option (`maxpoolsize`) they stand for.
+public struct SettingDefinition: Sendable, Hashable {
+    public var name: String
+    public var kind: SettingKind
+    public var defaultValue: SettingValue
+    /// Unit shown in `SHOW ALL` and `connection_pool_settings` (`ms`, or nil).
+    public var unit: String?
+    public var description: String
+    /// The per-pool option (`CREATE POOL … WITH (max_pool_size = 80)`), for pool settings.
+    public var poolOption: String?
+    /// The MongoDB URI option (lower case, e.g. `maxpoolsize`), where one exists.
+    public var uriOption: String?
+
+    public init(name: String, kind: SettingKind, defaultValue: SettingValue, unit: String? = nil, description: String,
+                poolOption: String? = nil, uriOption: String? = nil) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.unit = unit
+        self.description = description
+        self.poolOption = poolOption
+        self.uriOption = uriOption
+    }
+
+    public var minValue: String? {
+        switch kind {
+        case let .integer(min, _): return String(min)
+        case let .duration(min, _): return String(min)
+        default: return nil
+        }
+    }
+
+    public var maxValue: String? {
+        switch kind {
+        case let .integer(_, max): return String(max)
+        case let .duration(_, max): return String(max)
+        default: return nil
+        }
+    }
+
+    public var allowedValues: [String]? {
+        switch kind {
+        case let .enumeration(words): return words
+        case .boolean: return ["on", "off"]
+        default: return nil
+        }
+    }
+}

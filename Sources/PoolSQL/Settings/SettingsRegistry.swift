@@ -1,0 +1,131 @@
+import PoolSQLCore
+import Synchronization
+
+/// Where a setting's current value came from, as `connection_pool_settings.source` shows it.
+public enum SettingSource: String, Sendable, Hashable {
+    case `default` = "default"
+    case set = "SET"
+    case uri = "uri"
+    case poolOverride = "pool override"
+}
+
+/// The engine's settings: definitions plus current values. `SET` changes the engine-wide value
+/// (the default for every pool without a per-pool override); `RESET` goes back to the default.
+public final class SettingsRegistry: Sendable {
+    private let values: Mutex<[String: SettingValue]>
+
+    public init() {
+        values = Mutex([:])
+    }
+
+    /// The definition named `name` (case-insensitive), or 42704 naming the closest setting.
+    public static func definition(named name: String, range: SourceRange? = nil) throws(PoolSQLError) -> SettingDefinition {
+        let lowered = name.lowercased()
+        if let definition = definitions.first(where: { $0.name == lowered }) { return definition }
+        let closest = ClosestName.find(lowered, in: definitions.map(\.name))
+        throw PoolSQLError(.undefinedObject, "unrecognized configuration parameter \"\(name)\"",
+                           hint: closest.map { "did you mean \"\($0)\"?" } ?? "SHOW ALL lists the settings.", range: range)
+    }
+
+    /// The definition whose per-pool option is `option` (`max_pool_size`), or 42704.
+    public static func definition(forPoolOption option: String, range: SourceRange? = nil) throws(PoolSQLError) -> SettingDefinition {
+        let lowered = option.lowercased()
+        if let definition = definitions.first(where: { $0.poolOption == lowered }) { return definition }
+        let closest = ClosestName.find(lowered, in: definitions.compactMap(\.poolOption))
+        throw PoolSQLError(.undefinedObject, "unrecognized pool option \"\(option)\"",
+                           hint: closest.map { "did you mean \"\($0)\"?" } ?? "pool options: " + definitions.compactMap(\.poolOption).joined(separator: ", "),
+                           range: range)
+    }
+
+    public func value(of definition: SettingDefinition) -> SettingValue {
+        values.withLock { $0[definition.name] } ?? definition.defaultValue
+    }
+
+    public func source(of definition: SettingDefinition) -> SettingSource {
+        values.withLock { $0[definition.name] } == nil ? .default : .set
+    }
+
+    public func set(_ definition: SettingDefinition, to value: SettingValue) {
+        values.withLock { $0[definition.name] = value }
+    }
+
+    public func reset(_ definition: SettingDefinition) {
+        _ = values.withLock { $0.removeValue(forKey: definition.name) }
+    }
+
+    public func resetAll() {
+        values.withLock { $0.removeAll() }
+    }
+
+    /// Checks `value` against the definition's type and range and converts it (a duration from
+    /// `'10s'`, an enumeration word to its listed spelling, …); 22023 when it does not fit.
+    public static func validate(_ value: Value, for definition: SettingDefinition, range: SourceRange? = nil) throws(PoolSQLError) -> SettingValue {
+        func invalid(_ hint: String?) -> PoolSQLError {
+            PoolSQLError(.invalidParameterValue, "invalid value for parameter \"\(definition.name)\": \"\(value.description)\"",
+                         hint: hint, range: range)
+        }
+        func inRange(_ v: Int64, _ lo: Int64, _ hi: Int64, unit: String = "") throws(PoolSQLError) -> Int64 {
+            guard v >= lo, v <= hi else {
+                throw PoolSQLError(.invalidParameterValue,
+                                   "\(v)\(unit) is outside the valid range for parameter \"\(definition.name)\" (\(lo)\(unit) .. \(hi)\(unit))",
+                                   range: range)
+            }
+            return v
+        }
+        switch definition.kind {
+        case let .integer(lo, hi):
+            switch value {
+            case let .int(i): return .integer(try inRange(i, lo, hi))
+            case let .numeric(n) where n.value == n.rounded(toPlaces: 0).value:
+                return .integer(try inRange(Int64(n.doubleValue), lo, hi))
+            case let .text(s):
+                guard let i = Int64(s.trimmingSpaces()) else { throw invalid("expects an integer") }
+                return .integer(try inRange(i, lo, hi))
+            default: throw invalid("expects an integer")
+            }
+        case let .duration(lo, hi):
+            let ms: Int64?
+            switch value {
+            case let .int(i): ms = i
+            case let .numeric(n): ms = n.doubleValue.isFinite && abs(n.doubleValue) < 9e18 ? Int64(n.doubleValue.rounded()) : nil
+            case let .double(d): ms = d.isFinite && abs(d) < 9e18 ? Int64(d.rounded()) : nil
+            case let .text(s): ms = DurationText.parseMilliseconds(s)
+            case let .interval(iv): ms = iv.approximateMicroseconds / 1000
+            default: ms = nil
+            }
+            guard let ms else { throw invalid("expects a duration such as '500ms', '10s', '5 minutes' or a number of milliseconds") }
+            return .milliseconds(try inRange(ms, lo, hi, unit: "ms"))
+        case .boolean:
+            switch value {
+            case let .bool(b): return .boolean(b)
+            case let .int(i) where i == 0 || i == 1: return .boolean(i == 1)
+            case let .text(s):
+                switch s.lowercased() {
+                case "on", "true", "yes", "1", "t": return .boolean(true)
+                case "off", "false", "no", "0", "f": return .boolean(false)
+                default: throw invalid("expects on or off")
+                }
+            default: throw invalid("expects on or off")
+            }
+        case .text:
+            switch value {
+            case .null: throw invalid(nil)
+            case let .text(s): return .text(s)
+            default: return .text(value.description)
+            }
+        case let .enumeration(words):
+            let text = value.description
+            if let word = words.first(where: { $0.lowercased() == text.lowercased() }) { return .text(word) }
+            throw invalid("available values: " + words.joined(separator: ", "))
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
