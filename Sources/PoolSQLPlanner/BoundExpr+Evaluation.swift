@@ -182,11 +182,23 @@ extension ScalarFunction {
                 return .numeric(SQLNumeric(r, scale: 0))
             }
             return .numeric(n.rounded(toPlaces: Swift.min(places, 1000)))
+        case let (.power, .double(x)?):
+            guard values.count == 2, case let .double(y) = values[1] else { break }
+            if x == 0 && y < 0 {
+                throw PoolSQLError(.init("2201F"), "zero raised to a negative power is undefined")
+            }
+            if x < 0 && y != y.rounded() {
+                throw PoolSQLError(.init("2201F"), "a negative number raised to a non-integer power yields a complex result")
+            }
+            let r = Foundation.pow(x, y)
+            if r.isInfinite { throw PoolSQLError(.numericValueOutOfRange, "value out of range: overflow") }
+            return .double(r)
         case let (.lower, .text(s)?): return .text(s.lowercased())
         case let (.upper, .text(s)?): return .text(s.uppercased())
         case let (.length, .text(s)?): return .int(Int64(s.count))
         default:
-            throw PoolSQLError.internal("function \(rawValue) cannot take \(values.map { $0.dataType.postgresName })")
+            break
         }
+        throw PoolSQLError.internal("function \(rawValue) cannot take \(values.map { $0.dataType.postgresName })")
     }
 }

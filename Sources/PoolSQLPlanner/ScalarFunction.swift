@@ -14,6 +14,8 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     case now
     case greatest
     case least
+    /// `x ^ y` (double precision).
+    case power
 
     /// Every function name the binder knows, for "did you mean" hints.
     public static var knownNames: [String] {
