@@ -44,8 +44,7 @@ public struct SQLNumeric: Sendable, Hashable, Comparable, CustomStringConvertibl
     public func hash(into hasher: inout Hasher) {
         // Equal values must hash alike whatever their scale (1.5 == 1.50).
         var v = value
-        var normalized = Decimal()
-        NSDecimalNormalize(&v, &normalized, .plain)
+        NSDecimalCompact(&v)
         hasher.combine(v.description)
     }
 

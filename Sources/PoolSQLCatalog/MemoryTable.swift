@@ -1,0 +1,46 @@
+import PoolSQLCore
+import Synchronization
+
+/// An in-memory table: test fixtures now, user tables later. It applies every pushable filter
+/// exactly, honours projection and limit, and can be appended to from any thread.
+public final class MemoryTable: TableProvider {
+    public let schema: TableSchema
+    private let storage: Mutex<[[Value]]>
+
+    public init(schema: TableSchema, rows: [[Value]] = []) {
+        self.schema = schema
+        self.storage = Mutex(rows)
+    }
+
+    public convenience init(columns: [ColumnDefinition], rows: [[Value]] = []) {
+        self.init(schema: TableSchema(columns: columns), rows: rows)
+    }
+
+    public var rows: [[Value]] { storage.withLock { $0 } }
+
+    public func insert(_ row: [Value]) throws(PoolSQLError) {
+        guard row.count == schema.columns.count else {
+            throw PoolSQLError(.syntaxError, "INSERT has \(row.count) values for \(schema.columns.count) columns")
+        }
+        storage.withLock { $0.append(row) }
+    }
+
+    public func supportsFilter(_ filter: ScanFilter) -> FilterPushdown {
+        filter.column < schema.columns.count ? .exact : .unsupported
+    }
+
+    public func scan(_ request: ScanRequest) throws(PoolSQLError) -> [[Value]] {
+        let all = rows
+        var out: [[Value]] = []
+        for row in all {
+            if let limit = request.limit, out.count >= limit { break }
+            guard request.filters.allSatisfy({ $0.column < row.count && $0.matches(row[$0.column]) }) else { continue }
+            if let projection = request.projection {
+                out.append(projection.map { $0 < row.count ? row[$0] : .null })
+            } else {
+                out.append(row)
+            }
+        }
+        return out
+    }
+}

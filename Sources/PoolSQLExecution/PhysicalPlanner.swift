@@ -1,0 +1,19 @@
+import PoolSQLCore
+import PoolSQLPlanner
+
+/// Turns an optimized logical plan into executable operators.
+public struct PhysicalPlanner: Sendable {
+    public init() {}
+
+    public func plan(_ logical: LogicalPlan) -> any PhysicalOperator {
+        switch logical {
+        case let .scan(scan): return TableScanExec(scan: scan)
+        case .singleRow: return SingleRowExec()
+        case let .filter(predicate, input): return FilterExec(predicate: predicate, input: plan(input))
+        case let .projection(exprs, columns, input): return ProjectionExec(exprs: exprs, columns: columns, input: plan(input))
+        case let .sort(keys, input): return SortExec(keys: keys, input: plan(input))
+        case let .limit(count, offset, input): return LimitExec(count: count, offset: offset, input: plan(input))
+        case let .distinct(input): return DistinctExec(input: plan(input))
+        }
+    }
+}

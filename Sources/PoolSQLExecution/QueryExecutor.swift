@@ -1,0 +1,26 @@
+import PoolSQLCore
+import PoolSQLCatalog
+import PoolSQLPlanner
+import PoolSQLSyntax
+
+/// The one-call entry points the façade uses: plan, optimize, execute or explain a query.
+public enum QueryExecutor {
+    /// Binds, optimizes and runs `query`.
+    public static func execute(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> ResultSet {
+        let plan = try optimizedPlan(query: query, catalog: catalog, context: context)
+        let physical = PhysicalPlanner().plan(plan)
+        let rows = try physical.execute(context)
+        return ResultSet(columns: plan.columns.map { (name: $0.name, type: $0.type) }, rows: rows)
+    }
+
+    /// The optimized plan as an indented tree, one line per operator (for EXPLAIN).
+    public static func explain(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> [String] {
+        try optimizedPlan(query: query, catalog: catalog, context: context).explainLines()
+    }
+
+    /// The bound and optimized logical plan of `query`.
+    public static func optimizedPlan(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> LogicalPlan {
+        let logical = try QueryPlanner(catalog: catalog).plan(query)
+        return Optimizer().optimize(logical, context: context)
+    }
+}

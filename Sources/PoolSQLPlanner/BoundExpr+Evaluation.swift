@@ -1,0 +1,204 @@
+import Foundation
+import PoolSQLCore
+import PoolSQLCatalog
+
+extension BoundExpr {
+    /// Evaluates the expression for one input row. SQL three-valued logic: NULL is "unknown",
+    /// `AND`/`OR` are decided by a definite operand even when the other is NULL.
+    public func evaluate(row: [Value], context: ExecutionContext) throws(PoolSQLError) -> Value {
+        switch self {
+        case let .literal(v, _):
+            return v
+        case let .column(index, name, _):
+            guard index < row.count else { throw PoolSQLError.internal("column \(name) (#\(index)) missing from row of \(row.count)") }
+            return row[index]
+        case let .arithmetic(op, l, r, type, range):
+            let a = try l.evaluate(row: row, context: context)
+            let b = try r.evaluate(row: row, context: context)
+            return try BoundExpr.locate(range) { () throws(PoolSQLError) in try Value.arithmetic(op, a, b, resultType: type) }
+        case let .negate(e, type, range):
+            let v = try e.evaluate(row: row, context: context)
+            return try BoundExpr.locate(range) { () throws(PoolSQLError) in try Value.negate(v, resultType: type) }
+        case let .comparison(op, l, r):
+            let a = try l.evaluate(row: row, context: context)
+            let b = try r.evaluate(row: row, context: context)
+            guard let c = a.sqlCompare(b) else { return .null }
+            return .bool(op.holds(c))
+        case let .isDistinct(l, r, negated):
+            let a = try l.evaluate(row: row, context: context)
+            let b = try r.evaluate(row: row, context: context)
+            return .bool(a.isNotDistinct(from: b) == negated)
+        case let .and(l, r):
+            let a = try l.evaluate(row: row, context: context)
+            if case .bool(false) = a { return .bool(false) }
+            let b = try r.evaluate(row: row, context: context)
+            if case .bool(false) = b { return .bool(false) }
+            if a.isNull || b.isNull { return .null }
+            return .bool(true)
+        case let .or(l, r):
+            let a = try l.evaluate(row: row, context: context)
+            if case .bool(true) = a { return .bool(true) }
+            let b = try r.evaluate(row: row, context: context)
+            if case .bool(true) = b { return .bool(true) }
+            if a.isNull || b.isNull { return .null }
+            return .bool(false)
+        case let .not(e):
+            switch try e.evaluate(row: row, context: context) {
+            case let .bool(b): return .bool(!b)
+            default: return .null
+            }
+        case let .isNull(e, negated):
+            return .bool(try e.evaluate(row: row, context: context).isNull != negated)
+        case let .isBoolean(e, value, negated):
+            let v = try e.evaluate(row: row, context: context)
+            let matches: Bool
+            if case let .bool(b) = v { matches = b == value } else { matches = false }
+            return .bool(matches != negated)
+        case let .between(e, low, high, negated):
+            let v = try e.evaluate(row: row, context: context)
+            let lo = try low.evaluate(row: row, context: context)
+            let hi = try high.evaluate(row: row, context: context)
+            // x BETWEEN a AND b ≡ x >= a AND x <= b, with three-valued AND.
+            let geLow = v.sqlCompare(lo).map { $0 >= 0 }
+            let leHigh = v.sqlCompare(hi).map { $0 <= 0 }
+            let result: Bool?
+            if geLow == false || leHigh == false { result = false } else if geLow == nil || leHigh == nil { result = nil } else { result = true }
+            guard let result else { return .null }
+            return .bool(result != negated)
+        case let .inList(e, list, negated):
+            let v = try e.evaluate(row: row, context: context)
+            if v.isNull { return .null }
+            var sawNull = false
+            for item in list {
+                let candidate = try item.evaluate(row: row, context: context)
+                switch v.sqlCompare(candidate) {
+                case 0?: return .bool(!negated)
+                case nil: sawNull = true
+                default: break
+                }
+            }
+            return sawNull ? .null : .bool(negated)
+        case let .like(e, patternExpr, caseInsensitive, negated):
+            let v = try e.evaluate(row: row, context: context)
+            let p = try patternExpr.evaluate(row: row, context: context)
+            guard case let .text(text) = v, case let .text(pattern) = p else { return .null }
+            return .bool(LikePattern(pattern, caseInsensitive: caseInsensitive).matches(text) != negated)
+        case let .concat(l, r):
+            let a = try l.evaluate(row: row, context: context)
+            let b = try r.evaluate(row: row, context: context)
+            if a.isNull || b.isNull { return .null }
+            return .text(BoundExpr.textForConcat(a) + BoundExpr.textForConcat(b))
+        case let .caseWhen(branches, otherwise, _):
+            for branch in branches {
+                if case .bool(true) = try branch.condition.evaluate(row: row, context: context) {
+                    return try branch.result.evaluate(row: row, context: context)
+                }
+            }
+            return try otherwise?.evaluate(row: row, context: context) ?? .null
+        case let .cast(e, type, range):
+            let v = try e.evaluate(row: row, context: context)
+            return try BoundExpr.locate(range) { () throws(PoolSQLError) in try v.cast(to: type) }
+        case let .function(function, args, type, range):
+            return try BoundExpr.locate(range) { () throws(PoolSQLError) in
+                try function.invoke(args, type: type, row: row, context: context)
+            }
+        }
+    }
+
+    /// Evaluates a predicate the way WHERE does: only TRUE passes (NULL does not).
+    public func isSatisfied(row: [Value], context: ExecutionContext) throws(PoolSQLError) -> Bool {
+        if case .bool(true) = try evaluate(row: row, context: context) { return true }
+        return false
+    }
+
+    /// Attaches the node's source range to an error that has none.
+    static func locate<T>(_ range: SourceRange?, _ body: () throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
+        do {
+            return try body()
+        } catch {
+            var e = error
+            if e.range == nil { e.range = range }
+            throw e
+        }
+    }
+
+    /// `||` and CONCAT use each value's text output (`t` for true), as PostgreSQL does.
+    static func textForConcat(_ v: Value) -> String { v.description }
+}
+
+extension ScalarFunction {
+    func invoke(_ args: [BoundExpr], type: DataType, row: [Value], context: ExecutionContext) throws(PoolSQLError) -> Value {
+        // COALESCE evaluates lazily: later arguments may not be needed (or may fail).
+        if self == .coalesce {
+            for a in args {
+                let v = try a.evaluate(row: row, context: context)
+                if !v.isNull { return v }
+            }
+            return .null
+        }
+        var values: [Value] = []
+        values.reserveCapacity(args.count)
+        for a in args { values.append(try a.evaluate(row: row, context: context)) }
+        switch self {
+        case .coalesce:
+            return values.first(where: { !$0.isNull }) ?? .null
+        case .now:
+            return .timestamp(context.statementTimestamp)
+        case .concat:
+            return .text(values.filter { !$0.isNull }.map(BoundExpr.textForConcat).joined())
+        case .nullif:
+            guard values.count == 2 else { return .null }
+            if let c = values[0].sqlCompare(values[1]), c == 0 { return .null }
+            return values[0]
+        case .greatest, .least:
+            var best: Value = .null
+            for v in values where !v.isNull {
+                if best.isNull { best = v; continue }
+                let c = Value.sortCompare(v, best)
+                if (self == .greatest && c > 0) || (self == .least && c < 0) { best = v }
+            }
+            return best
+        default:
+            break
+        }
+        if values.contains(where: \.isNull) { return .null }
+        switch (self, values.first) {
+        case let (.abs, .int(i)?):
+            guard i != Int64.min, Value.integerFits(Swift.abs(i), type) else { throw Value.integerOutOfRange(type) }
+            return .int(Swift.abs(i))
+        case let (.abs, .double(d)?): return .double(Swift.abs(d))
+        case let (.abs, .numeric(n)?): return .numeric(SQLNumeric(n.value.magnitude, scale: n.scale))
+        case let (.round, .double(d)?):
+            // round(double precision) is rint(): half to even.
+            return .double(d.rounded(.toNearestOrEven))
+        case let (.round, .numeric(n)?):
+            var places = 0
+            if values.count > 1, case let .int(p) = values[1] { places = Int(clamping: p) }
+            if places < 0 {
+                // Negative places round to tens, hundreds, … and keep scale 0.
+                var v = n.value
+                var r = Decimal()
+                NSDecimalRound(&r, &v, places, .plain)
+                return .numeric(SQLNumeric(r, scale: 0))
+            }
+            return .numeric(n.rounded(toPlaces: Swift.min(places, 1000)))
+        case let (.power, .double(x)?):
+            guard values.count == 2, case let .double(y) = values[1] else { break }
+            if x == 0 && y < 0 {
+                throw PoolSQLError(.init("2201F"), "zero raised to a negative power is undefined")
+            }
+            if x < 0 && y != y.rounded() {
+                throw PoolSQLError(.init("2201F"), "a negative number raised to a non-integer power yields a complex result")
+            }
+            let r = Foundation.pow(x, y)
+            if r.isInfinite { throw PoolSQLError(.numericValueOutOfRange, "value out of range: overflow") }
+            return .double(r)
+        case let (.lower, .text(s)?): return .text(s.lowercased())
+        case let (.upper, .text(s)?): return .text(s.uppercased())
+        case let (.length, .text(s)?): return .int(Int64(s.count))
+        default:
+            break
+        }
+        throw PoolSQLError.internal("function \(rawValue) cannot take \(values.map { $0.dataType.postgresName })")
+    }
+}

@@ -1,0 +1,96 @@
+import PoolSQLCore
+import PoolSQLSyntax
+
+extension ExpressionBinder {
+    func bindFunction(_ call: FunctionCall, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        let name = call.name.name.value
+        if call.over != nil {
+            throw PoolSQLError.notSupported("window functions", range: range)
+        }
+        if ExpressionBinder.aggregateNames.contains(name) {
+            if clause == "WHERE" || clause == "JOIN conditions" {
+                throw PoolSQLError(.groupingError, "aggregate functions are not allowed in \(clause)", range: range)
+            }
+            throw PoolSQLError.notSupported("aggregate functions", range: range)
+        }
+        if ExpressionBinder.windowOnlyNames.contains(name) {
+            throw PoolSQLError(.windowingError, "window function \(name) requires an OVER clause", range: range)
+        }
+        if call.distinct || !call.orderBy.isEmpty || !call.withinGroup.isEmpty || call.filter != nil || call.star {
+            throw PoolSQLError(.syntaxError, "DISTINCT, ORDER BY, FILTER and * are only allowed in aggregate calls", range: range)
+        }
+        var args: [BoundExpr] = []
+        for a in call.arguments { args.append(try bind(a)) }
+        let argRanges = call.arguments.map(\.range)
+        let qualified = call.name.parts.count > 1 && !(call.name.parts.count == 2 && call.name.parts[0].value == "pg_catalog")
+
+        func noSuchFunction() -> PoolSQLError {
+            let signature = "\(call.name.parts.map(\.value).joined(separator: "."))(\(args.map { $0.type.postgresName }.joined(separator: ", ")))"
+            if !qualified, ScalarFunction.named(name) != nil {
+                return PoolSQLError(.undefinedFunction, "function \(signature) does not exist",
+                                    hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
+                                    range: range)
+            }
+            let candidates = ScalarFunction.knownNames.filter { $0 != "power" } + Array(ExpressionBinder.aggregateNames)
+            let hint = ClosestName.find(name, in: candidates).map { "did you mean \($0)()?" }
+            return PoolSQLError(.undefinedFunction, "function \(signature) does not exist", hint: hint, range: range)
+        }
+        guard !qualified, let function = ScalarFunction.named(name), function != .power else { throw noSuchFunction() }
+
+        switch function {
+        case .now:
+            guard args.isEmpty else { throw noSuchFunction() }
+            return .function(.now, [], type: .timestamptz, range: range)
+        case .abs:
+            guard args.count == 1 else { throw noSuchFunction() }
+            if args[0].type == .unknown {
+                throw PoolSQLError(.init("42725"), "function abs(unknown) is not unique",
+                                   hint: "Could not choose a best candidate function. You might need to add explicit type casts.", range: range)
+            }
+            guard args[0].type.isNumeric else { throw noSuchFunction() }
+            return .function(.abs, args, type: args[0].type, range: range)
+        case .round:
+            guard args.count == 1 || args.count == 2 else { throw noSuchFunction() }
+            var x = args[0]
+            if args.count == 1 {
+                switch x.type {
+                case .numeric: return .function(.round, [x], type: x.type, range: range)
+                case .unknown, .smallint, .integer, .bigint, .real, .doublePrecision:
+                    x = try coerce(x, to: .doublePrecision, range: argRanges[0])
+                    return .function(.round, [x], type: .doublePrecision, range: range)
+                default: throw noSuchFunction()
+                }
+            }
+            var places = args[1]
+            if places.type == .unknown { places = try coerce(places, to: .integer, range: argRanges[1]) }
+            guard places.type.isInteger else { throw noSuchFunction() }
+            switch x.type {
+            case .numeric: break
+            case .unknown, .smallint, .integer, .bigint: x = try coerce(x, to: .numeric(precision: nil, scale: nil), range: argRanges[0])
+            default: throw noSuchFunction()
+            }
+            return .function(.round, [x, places], type: .numeric(precision: nil, scale: nil), range: range)
+        case .lower, .upper, .length:
+            guard args.count == 1, isTextual(args[0].type) else { throw noSuchFunction() }
+            let arg = try coerce(args[0], to: .text, range: argRanges[0])
+            return .function(function, [arg], type: function == .length ? .integer : .text, range: range)
+        case .concat:
+            guard !args.isEmpty else { throw noSuchFunction() }
+            var coerced: [BoundExpr] = []
+            for (i, a) in args.enumerated() { coerced.append(a.type == .unknown ? try coerce(a, to: .text, range: argRanges[i]) : a) }
+            return .function(.concat, coerced, type: .text, range: range)
+        case .coalesce, .greatest, .least:
+            guard !args.isEmpty else { throw noSuchFunction() }
+            let coerced = try coerceToCommon(args, ranges: argRanges, context: function.rawValue.uppercased(), fallbackOp: false, range: range)
+            return .function(function, coerced, type: coerced[0].type, range: range)
+        case .nullif:
+            guard args.count == 2 else { throw noSuchFunction() }
+            var (a, b) = try comparable(args[0], args[1], op: "=", lRange: argRanges[0], rRange: argRanges[1], range: range)
+            if a.type == .unknown { a = try coerce(a, to: .text, range: argRanges[0]) }
+            if b.type == .unknown { b = try coerce(b, to: .text, range: argRanges[1]) }
+            return .function(.nullif, [a, b], type: a.type, range: range)
+        case .power:
+            throw noSuchFunction()
+        }
+    }
+}

@@ -1,0 +1,394 @@
+import PoolSQLCore
+import PoolSQLSyntax
+
+/// Type-checks AST expressions against a scope and turns them into `BoundExpr`s, following
+/// PostgreSQL's rules for untyped literals, operator resolution and error messages.
+struct ExpressionBinder {
+    var scope: BindScope
+    /// The clause being bound, for "aggregate functions are not allowed in WHERE".
+    var clause: String
+
+    static let aggregateNames: Set<String> = [
+        "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every",
+        "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "percentile_cont", "percentile_disc", "mode",
+    ]
+    static let windowOnlyNames: Set<String> = [
+        "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value",
+    ]
+
+    func bind(_ expr: Expr) throws(PoolSQLError) -> BoundExpr {
+        let range = expr.range
+        switch expr.kind {
+        case let .identifier(name):
+            let index = try scope.resolve(name, qualifier: nil, range: range)
+            return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
+        case let .compoundIdentifier(parts):
+            guard parts.count >= 2, let name = parts.last else {
+                throw PoolSQLError(.syntaxError, "improper qualified name", range: range)
+            }
+            if parts.count > 3 {
+                throw PoolSQLError(.syntaxError, "improper qualified name (too many dotted names): \(parts.map(\.value).joined(separator: "."))", range: range)
+            }
+            let index = try scope.resolve(name, qualifier: parts[parts.count - 2], range: range)
+            return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
+        case let .literal(literal):
+            return try bindLiteral(literal, range: range)
+        case let .unary(op, operand):
+            return try bindUnary(op, operand, range: range)
+        case let .binary(l, op, r):
+            return try bindBinary(l, op, r, range: range)
+        case let .isNull(e, negated):
+            return .isNull(try bind(e), negated: negated)
+        case let .isTruthValue(e, truth, negated):
+            let operand = try requireBoolean(try bind(e), argumentOf: "IS \(truth.rawValue)", range: e.range)
+            switch truth {
+            case .true: return .isBoolean(operand, value: true, negated: negated)
+            case .false: return .isBoolean(operand, value: false, negated: negated)
+            case .unknown: return .isNull(operand, negated: negated)
+            }
+        case let .isDistinctFrom(l, r, negated):
+            let (a, b) = try comparable(try bind(l), try bind(r), op: "=", lRange: l.range, rRange: r.range, range: range)
+            return .isDistinct(a, b, negated: negated)
+        case let .inList(e, list, negated):
+            return try bindInList(e, list, negated: negated, range: range)
+        case let .between(e, low, high, negated):
+            let bound = [try bind(e), try bind(low), try bind(high)]
+            let ranges = [e.range, low.range, high.range]
+            let coerced = try coerceToCommon(bound, ranges: ranges, context: "BETWEEN", fallbackOp: true, range: range)
+            return .between(coerced[0], low: coerced[1], high: coerced[2], negated: negated)
+        case let .like(e, pattern, escape, caseInsensitive, negated):
+            if let escape {
+                throw PoolSQLError.notSupported("LIKE … ESCAPE", range: escape.range)
+            }
+            let value = try bind(e)
+            let pat = try bind(pattern)
+            let opName = (negated ? "!" : "") + (caseInsensitive ? "~~*" : "~~")
+            guard isTextual(value.type), isTextual(pat.type) else {
+                throw operatorDoesNotExist(opName, value.type, pat.type, range: range)
+            }
+            return .like(try coerce(value, to: .text, range: e.range), pattern: try coerce(pat, to: .text, range: pattern.range),
+                         caseInsensitive: caseInsensitive, negated: negated)
+        case .exists, .subquery, .inSubquery, .arraySubquery:
+            throw PoolSQLError.notSupported("subqueries", range: range)
+        case .quantified:
+            throw PoolSQLError.notSupported("ANY/ALL", range: range)
+        case let .caseWhen(operand, branches, elseResult):
+            return try bindCase(operand, branches, elseResult, range: range)
+        case let .cast(e, type, _):
+            return try bindCast(try bind(e), to: type, innerRange: e.range, range: range)
+        case let .function(call):
+            return try bindFunction(call, range: range)
+        case .extract:
+            throw PoolSQLError.notSupported("EXTRACT", range: range)
+        case .substring:
+            throw PoolSQLError.notSupported("SUBSTRING", range: range)
+        case .position:
+            throw PoolSQLError.notSupported("POSITION", range: range)
+        case .trim:
+            throw PoolSQLError.notSupported("TRIM", range: range)
+        case .array:
+            throw PoolSQLError.notSupported("ARRAY constructors", range: range)
+        case .subscripted:
+            throw PoolSQLError.notSupported("array subscripts", range: range)
+        case .row:
+            throw PoolSQLError.notSupported("row constructors", range: range)
+        case let .currentDateTime(kind):
+            switch kind {
+            case .currentTimestamp: return .function(.now, [], type: .timestamptz, range: range)
+            case .localTimestamp: return .cast(.function(.now, [], type: .timestamptz, range: range), to: .timestamp, range: range)
+            default: throw PoolSQLError.notSupported(kind.rawValue, range: range)
+            }
+        }
+    }
+
+    // MARK: Literals
+
+    func bindLiteral(_ literal: Literal, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        switch literal {
+        case let .integer(i):
+            return .literal(.int(i), Value.integerFits(i, .integer) ? .integer : .bigint)
+        case let .numeric(text):
+            guard let n = SQLNumeric(parsing: text) else {
+                throw PoolSQLError(.invalidTextRepresentation, "invalid input syntax for type numeric: \"\(text)\"", range: range)
+            }
+            return .literal(.numeric(n), .numeric(precision: nil, scale: nil))
+        case let .string(s):
+            return .literal(.text(s), .unknown)
+        case let .boolean(b):
+            return .literal(.bool(b), .boolean)
+        case .null:
+            return .literal(.null, .unknown)
+        case let .typed(type, text):
+            do {
+                return .literal(try Value.text(text).cast(to: type), type)
+            } catch {
+                var e = error
+                if e.range == nil { e.range = range }
+                throw e
+            }
+        }
+    }
+
+    // MARK: Operators
+
+    func bindUnary(_ op: UnaryOperator, _ operand: Expr, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        switch op {
+        case .not:
+            return .not(try requireBoolean(try bind(operand), argumentOf: "NOT", range: operand.range))
+        case .plus, .minus:
+            // `-2147483648` is one integer literal, as in PostgreSQL's grammar.
+            if op == .minus, case let .literal(lit) = operand.kind {
+                switch lit {
+                case let .integer(i) where i != Int64.min:
+                    return .literal(.int(-i), Value.integerFits(-i, .integer) ? .integer : .bigint)
+                case let .numeric(text):
+                    return try bindLiteral(.numeric("-" + text), range: range)
+                default: break
+                }
+            }
+            var value = try bind(operand)
+            if value.type == .unknown { value = try coerce(value, to: .doublePrecision, range: operand.range) }
+            guard value.type.isNumeric || value.type == .interval else {
+                throw PoolSQLError(.undefinedFunction, "operator does not exist: \(op.rawValue) \(value.type.postgresName)",
+                                   hint: "No operator matches the given name and argument type. You might need to add an explicit type cast.",
+                                   range: range)
+            }
+            if op == .plus { return value }
+            return .negate(value, type: value.type, range: range)
+        }
+    }
+
+    func bindBinary(_ lExpr: Expr, _ op: BinaryOperator, _ rExpr: Expr, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        switch op {
+        case .and, .or:
+            let l = try requireBoolean(try bind(lExpr), argumentOf: op.rawValue, range: lExpr.range)
+            let r = try requireBoolean(try bind(rExpr), argumentOf: op.rawValue, range: rExpr.range)
+            return op == .and ? .and(l, r) : .or(l, r)
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            let (l, r) = try comparable(try bind(lExpr), try bind(rExpr), op: op.rawValue, lRange: lExpr.range, rRange: rExpr.range, range: range)
+            return .comparison(ComparisonOperator(op), l, r)
+        case .plus, .minus, .multiply, .divide, .modulo:
+            return try bindArithmetic(ArithmeticOperator(op), try bind(lExpr), try bind(rExpr), lRange: lExpr.range, rRange: rExpr.range, range: range)
+        case .exponent:
+            var l = try bind(lExpr), r = try bind(rExpr)
+            if l.type == .unknown { l = try coerce(l, to: .doublePrecision, range: lExpr.range) }
+            if r.type == .unknown { r = try coerce(r, to: .doublePrecision, range: rExpr.range) }
+            guard l.type.isNumeric, r.type.isNumeric else { throw operatorDoesNotExist("^", l.type, r.type, range: range) }
+            if case .numeric = l.type { throw PoolSQLError.notSupported("numeric ^", range: range) }
+            if case .numeric = r.type { throw PoolSQLError.notSupported("numeric ^", range: range) }
+            return .function(.power, [try coerce(l, to: .doublePrecision, range: lExpr.range), try coerce(r, to: .doublePrecision, range: rExpr.range)],
+                             type: .doublePrecision, range: range)
+        case .concat:
+            var l = try bind(lExpr), r = try bind(rExpr)
+            guard isTextual(l.type) || isTextual(r.type) else { throw operatorDoesNotExist("||", l.type, r.type, range: range) }
+            if l.type == .unknown { l = try coerce(l, to: .text, range: lExpr.range) }
+            if r.type == .unknown { r = try coerce(r, to: .text, range: rExpr.range) }
+            return .concat(l, r)
+        case .regexMatch, .regexMatchCaseInsensitive, .regexNotMatch, .regexNotMatchCaseInsensitive:
+            throw PoolSQLError.notSupported("regular expression operators", range: range)
+        case .contains, .containedBy, .overlaps:
+            throw PoolSQLError.notSupported("array operators", range: range)
+        }
+    }
+
+    func bindArithmetic(_ op: ArithmeticOperator, _ left: BoundExpr, _ right: BoundExpr,
+                        lRange: SourceRange?, rRange: SourceRange?, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        var l = left, r = right
+        switch (l.type, r.type) {
+        case (.unknown, .unknown):
+            throw PoolSQLError(.init("42725"), "operator is not unique: unknown \(op.rawValue) unknown",
+                               hint: "Could not choose a best candidate operator. You might need to add explicit type casts.", range: range)
+        case (.unknown, let t): l = try coerce(l, to: t, range: lRange)
+        case (let t, .unknown): r = try coerce(r, to: t, range: rRange)
+        default: break
+        }
+        let (a, b) = (l.type, r.type)
+        let result: DataType?
+        switch (TypeCoercion.category(a), TypeCoercion.category(b)) {
+        case (.numeric, .numeric):
+            if op == .modulo && (a == .doublePrecision || a == .real || b == .doublePrecision || b == .real) {
+                result = nil
+            } else {
+                result = TypeCoercion.commonType([a, b]).type
+            }
+        case (.datetime, .interval) where op == .add || op == .subtract:
+            result = a == .timestamptz ? .timestamptz : .timestamp
+        case (.interval, .datetime) where op == .add:
+            result = b == .timestamptz ? .timestamptz : .timestamp
+        case (.datetime, .datetime) where op == .subtract:
+            result = .interval
+        case (.interval, .interval) where op == .add || op == .subtract:
+            result = .interval
+        case (.interval, .numeric) where op == .multiply || op == .divide:
+            result = .interval
+        case (.numeric, .interval) where op == .multiply:
+            result = .interval
+        default:
+            result = nil
+        }
+        guard let result else { throw operatorDoesNotExist(op.rawValue, a, b, range: range) }
+        return .arithmetic(op, l, r, type: result, range: range)
+    }
+
+    /// Resolves the operand types of a comparison: an untyped literal takes the other side's
+    /// type (`ts > '2026-01-01'`), numbers compare across types, other categories must match.
+    func comparable(_ left: BoundExpr, _ right: BoundExpr, op: String, lRange: SourceRange?, rRange: SourceRange?,
+                    range: SourceRange?) throws(PoolSQLError) -> (BoundExpr, BoundExpr) {
+        switch (left.type, right.type) {
+        case (.unknown, .unknown):
+            return (try coerce(left, to: .text, range: lRange), try coerce(right, to: .text, range: rRange))
+        case (.unknown, let t):
+            return (try coerce(left, to: t, range: lRange), right)
+        case (let t, .unknown):
+            return (left, try coerce(right, to: t, range: rRange))
+        case let (a, b):
+            let (ca, cb) = (TypeCoercion.category(a), TypeCoercion.category(b))
+            guard ca == cb, ca != .array else { throw operatorDoesNotExist(op, a, b, range: range) }
+            return (left, right)
+        }
+    }
+
+    func bindInList(_ e: Expr, _ list: [Expr], negated: Bool, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        var bound = [try bind(e)]
+        for item in list { bound.append(try bind(item)) }
+        let ranges = [e.range] + list.map(\.range)
+        let coerced = try coerceToCommon(bound, ranges: ranges, context: "IN", fallbackOp: true, range: range)
+        return .inList(coerced[0], Array(coerced.dropFirst()), negated: negated)
+    }
+
+    /// Coerces every expression to their common type. With `fallbackOp`, a category clash is
+    /// reported as the `=` operator PostgreSQL would have tried (IN, BETWEEN); otherwise as
+    /// "`context` types x and y cannot be matched" (CASE, COALESCE).
+    func coerceToCommon(_ exprs: [BoundExpr], ranges: [SourceRange?], context: String, fallbackOp: Bool,
+                        range: SourceRange?) throws(PoolSQLError) -> [BoundExpr] {
+        let (common, conflict) = TypeCoercion.commonType(exprs.map(\.type))
+        guard let common else {
+            let (a, b, i) = conflict ?? (.unknown, .unknown, 0)
+            if fallbackOp { throw operatorDoesNotExist("=", a, b, range: range) }
+            throw PoolSQLError(.datatypeMismatch, "\(context) types \(a.postgresName) and \(b.postgresName) cannot be matched",
+                               range: i < ranges.count ? ranges[i] : range)
+        }
+        var out: [BoundExpr] = []
+        for (i, e) in exprs.enumerated() {
+            // Numbers of different types compare correctly as they are; only untyped literals
+            // and other categories need converting.
+            if e.type != .unknown && TypeCoercion.category(e.type) == .numeric && fallbackOp {
+                out.append(e)
+            } else {
+                out.append(try coerce(e, to: common, range: i < ranges.count ? ranges[i] : range))
+            }
+        }
+        return out
+    }
+
+    // MARK: CASE and CAST
+
+    func bindCase(_ operand: Expr?, _ branches: [WhenBranch], _ elseResult: Expr?, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        var conditions: [BoundExpr] = []
+        if let operand {
+            let subject = try bind(operand)
+            for branch in branches {
+                let (l, r) = try comparable(subject, try bind(branch.condition), op: "=", lRange: operand.range,
+                                            rRange: branch.condition.range, range: branch.condition.range)
+                conditions.append(.comparison(.equal, l, r))
+            }
+        } else {
+            for branch in branches {
+                let c = try bind(branch.condition)
+                conditions.append(try requireBoolean(c, argumentOf: "CASE/WHEN", range: branch.condition.range))
+            }
+        }
+        var results: [BoundExpr] = []
+        var ranges: [SourceRange?] = []
+        for branch in branches {
+            results.append(try bind(branch.result))
+            ranges.append(branch.result.range)
+        }
+        if let elseResult {
+            results.append(try bind(elseResult))
+            ranges.append(elseResult.range)
+        }
+        let coerced = try coerceToCommon(results, ranges: ranges, context: "CASE", fallbackOp: false, range: range)
+        let type = coerced.first?.type ?? .text
+        let pairs = zip(conditions, coerced).map { (condition: $0, result: $1) }
+        return .caseWhen(pairs, otherwise: elseResult == nil ? nil : coerced.last, type: type)
+    }
+
+    func bindCast(_ value: BoundExpr, to type: DataType, innerRange: SourceRange?, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        if case let .literal(v, .unknown) = value {
+            // An untyped literal is read directly as the target type, at plan time.
+            do {
+                return .literal(try v.cast(to: type), type)
+            } catch {
+                var e = error
+                if e.range == nil { e.range = innerRange ?? range }
+                throw e
+            }
+        }
+        guard TypeCoercion.canCast(value.type, type) else {
+            throw PoolSQLError(.cannotCoerce, "cannot cast type \(value.type.postgresName) to \(type.postgresName)", range: range)
+        }
+        if value.type == type { return value }
+        return .cast(value, to: type, range: range)
+    }
+
+    // MARK: Helpers
+
+    /// Converts an expression to `type` where PostgreSQL would do so implicitly; untyped
+    /// literals are converted at plan time (errors point at the literal).
+    func coerce(_ e: BoundExpr, to type: DataType, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        if e.type == type { return e }
+        if case let .literal(v, .unknown) = e {
+            do {
+                return .literal(try v.cast(to: type), type)
+            } catch {
+                var err = error
+                if err.range == nil { err.range = range }
+                throw err
+            }
+        }
+        if TypeCoercion.isImplicit(e.type, type) {
+            return .cast(e, to: type, range: range)
+        }
+        throw PoolSQLError(.datatypeMismatch, "expression is of type \(e.type.postgresName), expected \(type.postgresName)", range: range)
+    }
+
+    func requireBoolean(_ e: BoundExpr, argumentOf clause: String, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        if e.type == .boolean { return e }
+        if e.type == .unknown { return try coerce(e, to: .boolean, range: range) }
+        throw PoolSQLError(.datatypeMismatch, "argument of \(clause) must be type boolean, not type \(e.type.postgresName)", range: range)
+    }
+
+    func isTextual(_ t: DataType) -> Bool { t == .unknown || TypeCoercion.isStringLike(t) }
+
+    func operatorDoesNotExist(_ op: String, _ a: DataType, _ b: DataType, range: SourceRange?) -> PoolSQLError {
+        PoolSQLError(.undefinedFunction, "operator does not exist: \(a.postgresName) \(op) \(b.postgresName)",
+                     hint: "No operator matches the given name and argument types. You might need to add explicit type casts.",
+                     range: range)
+    }
+}
+
+extension ComparisonOperator {
+    init(_ op: BinaryOperator) {
+        switch op {
+        case .notEqual: self = .notEqual
+        case .less: self = .less
+        case .lessOrEqual: self = .lessOrEqual
+        case .greater: self = .greater
+        case .greaterOrEqual: self = .greaterOrEqual
+        default: self = .equal
+        }
+    }
+}
+
+extension ArithmeticOperator {
+    init(_ op: BinaryOperator) {
+        switch op {
+        case .minus: self = .subtract
+        case .multiply: self = .multiply
+        case .divide: self = .divide
+        case .modulo: self = .modulo
+        default: self = .add
+        }
+    }
+}

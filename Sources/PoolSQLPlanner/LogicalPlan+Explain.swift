@@ -1,0 +1,95 @@
+import PoolSQLCore
+import PoolSQLCatalog
+
+extension LogicalPlan {
+    /// The plan as an indented tree, one operator per line, children indented two spaces:
+    ///
+    ///     Limit: 5
+    ///       Projection: pool_name, size
+    ///         TableScan: pools projection=[pool_name, size] filters=[pool_name = 'p' (exact)] limit=5
+    public func explainLines(indent: Int = 0) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        switch self {
+        case let .scan(scan):
+            var line = "\(pad)TableScan: \(scan.tableName)"
+            if scan.qualifier != scan.tableName { line += " AS \(scan.qualifier)" }
+            if let projection = scan.projection {
+                line += " projection=[" + projection.map { scan.schema.columns[$0].name }.joined(separator: ", ") + "]"
+            }
+            if !scan.filters.isEmpty {
+                line += " filters=[" + scan.filters.map { "\($0.filter.rendered(in: scan.schema)) (\($0.support.rawValue))" }.joined(separator: ", ") + "]"
+            }
+            if let limit = scan.limit { line += " limit=\(limit)" }
+            return [line]
+        case .singleRow:
+            return ["\(pad)SingleRow"]
+        case let .filter(predicate, input):
+            let names = input.columns.map(\.name)
+            return ["\(pad)Filter: \(predicate.rendered(columnNames: names))"] + input.explainLines(indent: indent + 2)
+        case let .projection(exprs, columns, input):
+            let names = input.columns.map(\.name)
+            let items = zip(exprs, columns).map { expr, column -> String in
+                let text = expr.rendered(columnNames: names)
+                return text == column.name ? text : "\(text) AS \(column.name)"
+            }
+            return ["\(pad)Projection: \(items.joined(separator: ", "))"] + input.explainLines(indent: indent + 2)
+        case let .sort(keys, input):
+            let names = input.columns.map(\.name)
+            let items = keys.map { key -> String in
+                var s = key.expr.rendered(columnNames: names) + (key.ascending ? " ASC" : " DESC")
+                s += key.nullsFirst ? " NULLS FIRST" : " NULLS LAST"
+                return s
+            }
+            return ["\(pad)Sort: \(items.joined(separator: ", "))"] + input.explainLines(indent: indent + 2)
+        case let .limit(count, offset, input):
+            var line = "\(pad)Limit: " + (count.map(String.init) ?? "ALL")
+            if offset > 0 { line += " offset=\(offset)" }
+            return [line] + input.explainLines(indent: indent + 2)
+        case let .distinct(input):
+            return ["\(pad)Distinct"] + input.explainLines(indent: indent + 2)
+        }
+    }
+}
+
+extension BoundExpr {
+    /// SQL-like text of the expression, naming columns from the input's column names.
+    public func rendered(columnNames: [String]) -> String {
+        func r(_ e: BoundExpr) -> String { e.rendered(columnNames: columnNames) }
+        func wrapped(_ e: BoundExpr) -> String {
+            switch e {
+            case .literal, .column, .function, .cast: return r(e)
+            default: return "(\(r(e)))"
+            }
+        }
+        switch self {
+        case let .literal(v, t):
+            if case .text = v, t == .text || t == .unknown { return v.sqlLiteral }
+            if case .text = v { return "\(v.sqlLiteral)::\(t.postgresName)" }
+            return v.sqlLiteral
+        case let .column(index, name, _):
+            return index < columnNames.count ? columnNames[index] : name
+        case let .arithmetic(op, l, rhs, _, _): return "\(wrapped(l)) \(op.rawValue) \(wrapped(rhs))"
+        case let .negate(e, _, _): return "-\(wrapped(e))"
+        case let .comparison(op, l, rhs): return "\(wrapped(l)) \(op.rawValue) \(wrapped(rhs))"
+        case let .isDistinct(l, rhs, negated): return "\(wrapped(l)) IS \(negated ? "NOT " : "")DISTINCT FROM \(wrapped(rhs))"
+        case let .and(l, rhs): return "\(wrapped(l)) AND \(wrapped(rhs))"
+        case let .or(l, rhs): return "\(wrapped(l)) OR \(wrapped(rhs))"
+        case let .not(e): return "NOT \(wrapped(e))"
+        case let .isNull(e, negated): return "\(wrapped(e)) IS \(negated ? "NOT " : "")NULL"
+        case let .isBoolean(e, v, negated): return "\(wrapped(e)) IS \(negated ? "NOT " : "")\(v ? "TRUE" : "FALSE")"
+        case let .between(e, lo, hi, negated): return "\(wrapped(e)) \(negated ? "NOT " : "")BETWEEN \(wrapped(lo)) AND \(wrapped(hi))"
+        case let .inList(e, list, negated): return "\(wrapped(e)) \(negated ? "NOT " : "")IN (\(list.map(r).joined(separator: ", ")))"
+        case let .like(e, p, ci, negated): return "\(wrapped(e)) \(negated ? "NOT " : "")\(ci ? "ILIKE" : "LIKE") \(wrapped(p))"
+        case let .concat(l, rhs): return "\(wrapped(l)) || \(wrapped(rhs))"
+        case let .caseWhen(branches, otherwise, _):
+            var s = "CASE"
+            for b in branches { s += " WHEN \(r(b.condition)) THEN \(r(b.result))" }
+            if let otherwise { s += " ELSE \(r(otherwise))" }
+            return s + " END"
+        case let .cast(e, t, _): return "CAST(\(r(e)) AS \(t))"
+        case let .function(f, args, _, _):
+            if f == .now && args.isEmpty { return "now()" }
+            return "\(f.rawValue)(\(args.map(r).joined(separator: ", ")))"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import PoolSQLCore
+import PoolSQLCatalog
+
+/// One output column of a plan node: its name as PostgreSQL would show it, its type, and the
+/// table name or alias that qualifies it (for `t.col` references), if any.
+public struct PlanColumn: Sendable, Hashable {
+    public var name: String
+    public var type: DataType
+    public var qualifier: String?
+
+    public init(name: String, type: DataType, qualifier: String? = nil) {
+        self.name = name
+        self.type = type
+        self.qualifier = qualifier
+    }
+}
+
+/// One ORDER BY key over the input row.
+public struct SortKey: Sendable {
+    public var expr: BoundExpr
+    public var ascending: Bool
+    public var nullsFirst: Bool
+
+    public init(expr: BoundExpr, ascending: Bool, nullsFirst: Bool) {
+        self.expr = expr
+        self.ascending = ascending
+        self.nullsFirst = nullsFirst
+    }
+}
+
+/// A filter offered to a table scan and what the table said about it.
+public struct PushedFilter: Sendable, Hashable {
+    public var filter: ScanFilter
+    public var support: FilterPushdown
+
+    public init(filter: ScanFilter, support: FilterPushdown) {
+        self.filter = filter
+        self.support = support
+    }
+}
+
+/// A scan of one table, with what the optimizer pushed into it.
+public struct TableScan: Sendable {
+    public var tableName: String
+    /// The alias or table name that qualifies its columns.
+    public var qualifier: String
+    public var provider: any TableProvider
+    /// Schema positions of the columns produced, in order; nil means all columns.
+    public var projection: [Int]?
+    /// Filters sent to the table (exact or inexact ones).
+    public var filters: [PushedFilter]
+    public var limit: Int?
+
+    public init(tableName: String, qualifier: String, provider: any TableProvider, projection: [Int]? = nil,
+                filters: [PushedFilter] = [], limit: Int? = nil) {
+        self.tableName = tableName
+        self.qualifier = qualifier
+        self.provider = provider
+        self.projection = projection
+        self.filters = filters
+        self.limit = limit
+    }
+
+    public var schema: TableSchema { provider.schema }
+
+    /// The schema positions this scan outputs.
+    public var outputIndices: [Int] { projection ?? Array(schema.columns.indices) }
+
+    public var columns: [PlanColumn] {
+        outputIndices.map { i in
+            let c = schema.columns[i]
+            return PlanColumn(name: c.name, type: c.type, qualifier: qualifier)
+        }
+    }
+
+    public var request: ScanRequest {
+        ScanRequest(projection: projection, filters: filters.map(\.filter), limit: limit)
+    }
+}
+
+/// The logical plan of a query: a tree of relational operators over rows whose column
+/// references are positions in each node's input.
+public indirect enum LogicalPlan: Sendable {
+    case scan(TableScan)
+    /// One row with no columns: the input of a SELECT without FROM.
+    case singleRow
+    case filter(BoundExpr, LogicalPlan)
+    case projection([BoundExpr], [PlanColumn], LogicalPlan)
+    case sort([SortKey], LogicalPlan)
+    /// LIMIT `count` (nil: no limit) after skipping `offset` rows.
+    case limit(count: Int?, offset: Int, LogicalPlan)
+    case distinct(LogicalPlan)
+
+    public var columns: [PlanColumn] {
+        switch self {
+        case let .scan(scan): return scan.columns
+        case .singleRow: return []
+        case let .filter(_, input), let .sort(_, input), let .limit(_, _, input), let .distinct(input): return input.columns
+        case let .projection(_, columns, _): return columns
+        }
+    }
+}

@@ -1,0 +1,212 @@
+import PoolSQLCore
+import PoolSQLCatalog
+
+/// Rewrites a logical plan into a cheaper equivalent one. The rules run in this order:
+/// constant folding, filter pushdown into table scans, limit pushdown, projection pushdown.
+public struct Optimizer: Sendable {
+    public init() {}
+
+    public func optimize(_ plan: LogicalPlan, context: ExecutionContext) -> LogicalPlan {
+        var plan = ConstantFolding(context: context).apply(plan)
+        plan = FilterPushdownRule().apply(plan)
+        plan = LimitPushdownRule().apply(plan)
+        plan = ProjectionPushdownRule().apply(plan)
+        return plan
+    }
+}
+
+extension LogicalPlan {
+    /// Rebuilds the node with its input replaced.
+    func withInput(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
+        switch self {
+        case .scan, .singleRow: return self
+        case let .filter(p, input): return .filter(p, transform(input))
+        case let .projection(e, c, input): return .projection(e, c, transform(input))
+        case let .sort(k, input): return .sort(k, transform(input))
+        case let .limit(n, o, input): return .limit(count: n, offset: o, transform(input))
+        case let .distinct(input): return .distinct(transform(input))
+        }
+    }
+}
+
+/// Evaluates constant sub-expressions once at plan time (`NOW() - INTERVAL '1 hour'` becomes a
+/// timestamp literal the scan can use). A constant that fails to evaluate is left as is, so the
+/// error surfaces only if the row is actually computed (e.g. in an untaken CASE branch).
+struct ConstantFolding {
+    let context: ExecutionContext
+
+    func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        let folded = plan.withInput(apply)
+        switch folded {
+        case let .filter(p, input): return .filter(fold(p), input)
+        case let .projection(exprs, columns, input): return .projection(exprs.map(fold), columns, input)
+        case let .sort(keys, input):
+            return .sort(keys.map { SortKey(expr: fold($0.expr), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }, input)
+        default: return folded
+        }
+    }
+
+    func fold(_ expr: BoundExpr) -> BoundExpr {
+        if case .literal = expr { return expr }
+        if case .column = expr { return expr }
+        if expr.isConstant {
+            do {
+                return .literal(try expr.evaluate(row: [], context: context), expr.type)
+            } catch {
+                // Keep the node; see the type comment.
+            }
+        }
+        return expr.mapChildren { (child: BoundExpr) -> BoundExpr in fold(child) }
+    }
+}
+
+/// Moves simple conjuncts of a Filter directly above a TableScan into the scan, as far as the
+/// table accepts them. Exact ones leave the Filter; inexact ones stay in it too.
+struct FilterPushdownRule {
+    func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        let plan = plan.withInput(apply)
+        guard case let .filter(predicate, .scan(original)) = plan else { return plan }
+        var scan = original
+        var kept: [BoundExpr] = []
+        let outputs = scan.outputIndices
+        for conjunct in predicate.conjuncts {
+            guard let filters = FilterPushdownRule.scanFilters(for: conjunct, outputs: outputs) else {
+                kept.append(conjunct)
+                continue
+            }
+            var allExact = true
+            for filter in filters {
+                let support = scan.provider.supportsFilter(filter)
+                if support != .exact { allExact = false }
+                if support != .unsupported, !scan.filters.contains(where: { $0.filter == filter }) {
+                    scan.filters.append(PushedFilter(filter: filter, support: support))
+                }
+            }
+            if !allExact { kept.append(conjunct) }
+        }
+        guard let remaining = BoundExpr.conjunction(kept) else { return .scan(scan) }
+        return .filter(remaining, .scan(scan))
+    }
+
+    /// The scan filters equivalent to a conjunct, or nil when it is not of a pushable shape.
+    static func scanFilters(for expr: BoundExpr, outputs: [Int]) -> [ScanFilter]? {
+        func column(_ e: BoundExpr) -> Int? {
+            if case let .column(i, _, _) = e, i < outputs.count { return outputs[i] }
+            return nil
+        }
+        func constant(_ e: BoundExpr) -> Value? {
+            if case let .literal(v, _) = e, !v.isNull { return v }
+            return nil
+        }
+        switch expr {
+        case let .comparison(op, l, r):
+            if let c = column(l), let v = constant(r) { return [ScanFilter(column: c, op: op.scanOperator, value: v)] }
+            if let c = column(r), let v = constant(l) { return [ScanFilter(column: c, op: op.flipped.scanOperator, value: v)] }
+            return nil
+        case let .isNull(e, negated):
+            guard let c = column(e) else { return nil }
+            return [ScanFilter(column: c, op: negated ? .isNotNull : .isNull)]
+        case let .inList(e, list, false):
+            guard let c = column(e) else { return nil }
+            var values: [Value] = []
+            for item in list {
+                guard case let .literal(v, _) = item else { return nil }
+                values.append(v)
+            }
+            return [ScanFilter(column: c, op: .in, value: .array(values))]
+        case let .like(e, pattern, caseInsensitive, false):
+            guard let c = column(e), case let .literal(.text(p), _) = pattern else { return nil }
+            return [ScanFilter(column: c, op: caseInsensitive ? .ilike : .like, value: .text(p))]
+        case let .between(e, low, high, false):
+            guard let c = column(e), let lo = constant(low), let hi = constant(high) else { return nil }
+            return [ScanFilter(column: c, op: .greaterOrEqual, value: lo), ScanFilter(column: c, op: .lessOrEqual, value: hi)]
+        default:
+            return nil
+        }
+    }
+}
+
+extension ComparisonOperator {
+    var scanOperator: ScanFilter.Operator {
+        switch self {
+        case .equal: return .equal
+        case .notEqual: return .notEqual
+        case .less: return .less
+        case .lessOrEqual: return .lessOrEqual
+        case .greater: return .greater
+        case .greaterOrEqual: return .greaterOrEqual
+        }
+    }
+}
+
+/// Passes `LIMIT n OFFSET m` to a table scan as `limit = n + m` when nothing between them can
+/// drop or reorder rows (only projections) and the scan applies all its filters exactly.
+struct LimitPushdownRule {
+    func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        let plan = plan.withInput(apply)
+        guard case let .limit(count?, offset, input) = plan else { return plan }
+        let (sum, overflow) = count.addingReportingOverflow(offset)
+        if overflow { return plan }
+        return .limit(count: count, offset: offset, push(sum, into: input))
+    }
+
+    private func push(_ limit: Int, into plan: LogicalPlan) -> LogicalPlan {
+        switch plan {
+        case let .projection(exprs, columns, input):
+            return .projection(exprs, columns, push(limit, into: input))
+        case var .scan(scan) where scan.filters.allSatisfy({ $0.support == .exact }):
+            scan.limit = min(scan.limit ?? limit, limit)
+            return .scan(scan)
+        default:
+            return plan
+        }
+    }
+}
+
+/// Narrows each table scan to the columns the operators above it read.
+struct ProjectionPushdownRule {
+    func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        prune(plan, required: nil).plan
+    }
+
+    /// `required`: the positions of this node's output the parent reads (nil: all of them).
+    /// Returns the new node and how old output positions map to new ones.
+    private func prune(_ plan: LogicalPlan, required: Set<Int>?) -> (plan: LogicalPlan, mapping: [Int: Int]) {
+        switch plan {
+        case var .scan(scan):
+            let outputs = scan.outputIndices
+            guard let required else { return (plan, identity(outputs.count)) }
+            let kept = outputs.indices.filter { required.contains($0) }
+            var mapping: [Int: Int] = [:]
+            for (new, old) in kept.enumerated() { mapping[old] = new }
+            scan.projection = kept.map { outputs[$0] }
+            return (.scan(scan), mapping)
+        case .singleRow:
+            return (plan, [:])
+        case let .filter(predicate, input):
+            let child = prune(input, required: required.map { $0.union(predicate.referencedColumns) })
+            return (.filter(predicate.remappingColumns(child.mapping), child.plan), child.mapping)
+        case let .sort(keys, input):
+            let used = keys.reduce(into: Set<Int>()) { $0.formUnion($1.expr.referencedColumns) }
+            let child = prune(input, required: required.map { $0.union(used) })
+            let newKeys = keys.map { SortKey(expr: $0.expr.remappingColumns(child.mapping), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
+            return (.sort(newKeys, child.plan), child.mapping)
+        case let .limit(count, offset, input):
+            let child = prune(input, required: required)
+            return (.limit(count: count, offset: offset, child.plan), child.mapping)
+        case let .distinct(input):
+            let child = prune(input, required: nil)
+            return (.distinct(child.plan), child.mapping)
+        case let .projection(exprs, columns, input):
+            let used = exprs.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+            let child = prune(input, required: used)
+            return (.projection(exprs.map { $0.remappingColumns(child.mapping) }, columns, child.plan), identity(columns.count))
+        }
+    }
+
+    private func identity(_ n: Int) -> [Int: Int] {
+        var m: [Int: Int] = [:]
+        for i in 0..<n { m[i] = i }
+        return m
+    }
+}

@@ -1,2 +1,0 @@
-import PoolSQLCore
-import CMongoC

@@ -1,0 +1,4 @@
+/// The version `poolsql --version` prints.
+public enum PoolSQLVersion {
+    public static let current = "0.1.0"
+}
