@@ -1,4 +1,6 @@
-import PoolSQLCore
+@_exported import PoolSQLCore
+@_exported import PoolSQLPool
+import PoolSQLCatalog
 
 /// Configuration of an embedded PoolSQL engine.
 public struct EngineConfiguration: Sendable {
@@ -11,19 +13,82 @@ public struct EngineConfiguration: Sendable {
 }
 
 /// The PoolSQL engine: owns the pools, the settings and the catalog of virtual tables. One engine
-/// per process is typical; sessions are cheap.
+/// per process is typical; sessions are cheap. Apps take their connections from the engine's
+/// pools (`pool(named:)`, `createPool`) and query them with `makeSession().execute(sql)`.
 public final class Engine: Sendable {
     public let configuration: EngineConfiguration
+    let settings: SettingsRegistry
+    let pools: PoolRegistry
+    let catalog: EngineCatalog
 
     public init(configuration: EngineConfiguration = .init()) throws(PoolSQLError) {
         self.configuration = configuration
+        settings = SettingsRegistry()
+        pools = PoolRegistry(settings: settings)
+        catalog = EngineCatalog(pools: pools)
     }
 
-    /// A new session with its own session-level settings.
+    deinit {
+        pools.closeAll()
+    }
+
+    /// A new session.
     public func makeSession() -> Session {
         Session(engine: self)
     }
 
-    /// Closes every pool. The engine must not be used afterwards.
-    public func shutdown() {}
+    /// Creates and opens a pool, as `CREATE POOL name URI 'uri' ENVIRONMENT 'environment'
+    /// WITH (options)` does. `options` are per-pool options by their SQL names
+    /// (`max_pool_size`, `app_name`, …) with values as SQL would take them.
+    @discardableResult
+    public func createPool(name: String, uri: String, environment: String? = nil,
+                           options: [String: Value] = [:]) throws(PoolSQLError) -> MongoPool {
+        var overrides: [String: SettingValue] = [:]
+        for (option, value) in options {
+            let definition = try SettingsRegistry.definition(forPoolOption: option)
+            overrides[definition.name] = try SettingsRegistry.validate(value, for: definition)
+        }
+        let parsed: MongoURI
+        do { parsed = try MongoURI(uri) } catch { throw PoolSQLError.wrapping(error) }
+        let configuration = PoolConfiguration(name: name, uri: parsed, environment: environment, enabled: true,
+                                              overrides: overrides, createdAt: .now())
+        guard let pool = try pools.create(configuration) else {
+            throw PoolSQLError(.internalError, "pool \"\(name)\" was not created")
+        }
+        return pool
+    }
+
+    /// The live pool named `name`: 42704 if there is none, 55000 while it is disabled.
+    public func pool(named name: String) throws(PoolSQLError) -> MongoPool {
+        let managed = try pools.managedPool(named: name)
+        guard let pool = managed.pool else {
+            throw PoolSQLError(.objectNotInPrerequisiteState, "pool \"\(name)\" is disabled",
+                               hint: "ALTER POOL \(name) ENABLE opens it again.")
+        }
+        return pool
+    }
+
+    /// Names of every pool.
+    public var poolNames: [String] { pools.names }
+
+    /// Closes every pool. Sessions of this engine then see no pools.
+    public func shutdown() {
+        pools.closeAll()
+    }
+}
+
+/// The engine's tables: the virtual tables over pools and settings.
+struct EngineCatalog: Catalog {
+    let tables: [String: any TableProvider]
+
+    init(pools: PoolRegistry) {
+        tables = [
+            "mongodb_connection_pools": PoolStatsTable(pools: pools),
+            "connection_pool_settings": PoolSettingsTable(pools: pools),
+        ]
+    }
+
+    func table(named name: String) -> (any TableProvider)? { tables[name] }
+
+    var tableNames: [String] { tables.keys.sorted() }
 }

@@ -1,0 +1,70 @@
+import PoolSQLCore
+import PoolSQLExecution
+import PoolSQLPlanner
+import PoolSQLSyntax
+
+extension Session {
+    /// `SET [SESSION|GLOBAL] name = value | TO value | DEFAULT`. Pool settings are engine-wide
+    /// defaults: the change applies to every live pool without its own value for the option.
+    func runSet(_ set: SetVariable, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
+        let definition = try SettingsRegistry.definition(named: set.name.name.value, range: set.name.range)
+        let registry = engine.settings
+        let previous = registry.source(of: definition) == .default ? nil : registry.value(of: definition)
+        switch set.value {
+        case .default:
+            registry.reset(definition)
+        case let .values(expressions):
+            guard expressions.count == 1, let expression = expressions.first else {
+                throw PoolSQLError(.syntaxError, "SET \(definition.name) takes only one argument", range: expressions.dropFirst().first?.range)
+            }
+            let value = try Session.optionValue(expression, context: context)
+            registry.set(definition, to: try SettingsRegistry.validate(value, for: definition, range: expression.range))
+        }
+        do {
+            try engine.pools.applySettings()
+        } catch {
+            // A value some pool cannot take (e.g. max below that pool's min) changes nothing.
+            if let previous { registry.set(definition, to: previous) } else { registry.reset(definition) }
+            throw error
+        }
+        return .command("SET")
+    }
+
+    /// `SHOW name` (one column named after the setting) or `SHOW ALL`.
+    func runShow(_ target: VariableTarget) throws(PoolSQLError) -> QueryResult {
+        let registry = engine.settings
+        switch target {
+        case .all:
+            let rows = SettingsRegistry.definitions.map { definition -> [Value] in
+                [.text(definition.name), .text(registry.value(of: definition).description), .text(definition.description)]
+            }
+            return QueryResult(columns: [ResultColumn(name: "name", type: .text), ResultColumn(name: "setting", type: .text),
+                                         ResultColumn(name: "description", type: .text)],
+                               rows: rows, commandTag: "SHOW")
+        case let .name(name):
+            let definition = try SettingsRegistry.definition(named: name.name.value, range: name.range)
+            return QueryResult(columns: [ResultColumn(name: definition.name, type: .text)],
+                               rows: [[.text(registry.value(of: definition).description)]], commandTag: "SHOW")
+        }
+    }
+
+    /// `RESET name` / `RESET ALL`: back to the built-in defaults, applied to the live pools.
+    func runReset(_ target: VariableTarget) throws(PoolSQLError) -> QueryResult {
+        let registry = engine.settings
+        switch target {
+        case .all:
+            registry.resetAll()
+        case let .name(name):
+            registry.reset(try SettingsRegistry.definition(named: name.name.value, range: name.range))
+        }
+        try engine.pools.applySettings()
+        return .command("RESET")
+    }
+
+    /// The value of a setting or option: a constant expression, or a bare word
+    /// (`SET connection_pool_read_preference = secondary`) taken as text.
+    static func optionValue(_ expression: Expr, context: ExecutionContext) throws(PoolSQLError) -> Value {
+        if case let .identifier(word) = expression.kind { return .text(word.value) }
+        return try ExpressionEvaluator.evaluateConstant(expression, context: context)
+    }
+}
