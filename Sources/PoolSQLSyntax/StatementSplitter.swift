@@ -135,11 +135,8 @@ public struct StatementSplitter: Sendable {
 
     /// Whether some input is waiting for more (an unterminated statement or meta-command line).
     public var hasPendingInput: Bool {
-        switch mode {
-        case .idle: return statementStart != nil || position < buffer.count
-        case .metaCommand: return true
-        default: return true
-        }
+        if case .idle = mode { return statementStart != nil || position < buffer.count }
+        return true
     }
 
     /// What kind of input is unfinished, for the continuation prompt.
@@ -436,7 +433,6 @@ public struct StatementSplitter: Sendable {
             statementStart = position
             statementLine = line
             statementIsSignificant = false
-            parenthesisDepth = parenthesisDepth < 0 ? 0 : parenthesisDepth
         }
         if mode == .idle { mode = .statement }
         if significant { statementIsSignificant = true }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `poolsql` executable, which sits next to the test bundle in the build
@@ -87,6 +88,51 @@ struct PoolsqlProcessTests {
         let run = try poolsql(["--no-init"], input: "\\echo one\n\\set x two\n\\echo :x\n\\q\n\\echo never\n")
         #expect(run.status == 0)
         #expect(run.standardOutput == "one\ntwo\n")
+    }
+
+    /// The first command's output must arrive while standard input is still open: poolsql
+    /// reads a pipe line by line instead of waiting for its end.
+    @Test func pipedInputRunsBeforeEndOfInput() throws {
+        let process = Process()
+        process.executableURL = try Self.executableURL()
+        process.arguments = ["--no-init"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let inputClosed = Mutex<Bool>(false)
+        // Only a guard against hanging forever if poolsql waited for end of input.
+        let watchdog = DispatchWorkItem {
+            inputClosed.withLock { closed in
+                if !closed { try? stdin.fileHandleForWriting.close() }
+                closed = true
+            }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        stdin.fileHandleForWriting.write(Data("\\echo first\n".utf8))
+        var received = Data()
+        while !received.contains(UInt8(ascii: "\n")) {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received.append(chunk)
+        }
+        let closedEarly = inputClosed.withLock { closed in
+            let wasClosed = closed
+            closed = true
+            return wasClosed
+        }
+        watchdog.cancel()
+        #expect(!closedEarly)
+        #expect(String(decoding: received, as: UTF8.self) == "first\n")
+        if !closedEarly {
+            stdin.fileHandleForWriting.write(Data("\\echo second\n".utf8))
+            try stdin.fileHandleForWriting.close()
+        }
+        let rest = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(closedEarly || String(decoding: rest, as: UTF8.self) == "second\n")
     }
 
     @Test func failingMetaCommandInAPipeExitsOne() throws {
