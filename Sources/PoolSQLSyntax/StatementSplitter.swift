@@ -182,19 +182,6 @@ public struct StatementSplitter: Sendable {
         return items
     }
 
-    /// Returns the pending statement as it is (psql's `\g` without a `;`), or nil when there is
-    /// none. Whatever follows it stays.
-    public mutating func takePendingStatement() -> Statement? {
-        guard statementStart != nil else { return nil }
-        switch mode {
-        case .statement, .idle, .lineComment: break
-        default: return nil
-        }
-        let end = position
-        let statement = takeStatement(through: end)
-        return statement
-    }
-
     /// Forgets all pending input (Ctrl-C at the prompt, psql's `\r`). Line counting goes on.
     public mutating func discardPendingInput() {
         buffer.removeAll()
