@@ -121,10 +121,32 @@ public final class InteractiveShell {
         stifle_history(historySize)
         guard let historyFile else { return }
         _ = read_history(historyFile)
+        rewriteHistory { $0.replacingOccurrences(of: Self.encodedLineBreak, with: "\n") }
+    }
+
+    /// The history file has one entry per line, so the line breaks of multi-line statements are
+    /// stored as Ctrl-A, as psql does.
+    private static let encodedLineBreak = "\u{01}"
+
+    /// Applies `transform` to every entry of readline's history list.
+    private func rewriteHistory(_ transform: (String) -> String) {
+        guard let list = history_list() else { return }
+        var index = 0
+        while let entry = list[index] {
+            if let line = entry.pointee.line {
+                let text = String(cString: line)
+                let changed = transform(text)
+                if changed != text, let old = replace_history_entry(Int32(index), changed, entry.pointee.data) {
+                    _ = free_history_entry(old)
+                }
+            }
+            index += 1
+        }
     }
 
     private func saveHistory() {
         guard let historyFile else { return }
+        rewriteHistory { $0.replacingOccurrences(of: "\n", with: Self.encodedLineBreak) }
         let status = write_history(historyFile)
         if status != 0 {
             runner.errors.write("could not save history to file \"\(historyFile)\": \(String(cString: strerror(status)))\n")

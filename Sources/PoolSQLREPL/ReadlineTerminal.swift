@@ -68,6 +68,11 @@ final class ReadlineTerminal {
                 rl_callback_handler_remove()
                 return .interrupted
             }
+            if fds[0].revents & Int16(POLLNVAL) != 0 {
+                // Standard input is gone: nothing more can be read.
+                rl_callback_handler_remove()
+                return .endOfInput
+            }
             if fds[0].revents != 0 {
                 rl_callback_read_char()
                 if let event = deliveredLine.withLock({ $0 }) {

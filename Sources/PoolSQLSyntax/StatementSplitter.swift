@@ -135,11 +135,8 @@ public struct StatementSplitter: Sendable {
 
     /// Whether some input is waiting for more (an unterminated statement or meta-command line).
     public var hasPendingInput: Bool {
-        switch mode {
-        case .idle: return statementStart != nil || position < buffer.count
-        case .metaCommand: return true
-        default: return true
-        }
+        if case .idle = mode { return statementStart != nil || position < buffer.count }
+        return true
     }
 
     /// What kind of input is unfinished, for the continuation prompt.
@@ -183,19 +180,6 @@ public struct StatementSplitter: Sendable {
         }
         discardPendingInput()
         return items
-    }
-
-    /// Returns the pending statement as it is (psql's `\g` without a `;`), or nil when there is
-    /// none. Whatever follows it stays.
-    public mutating func takePendingStatement() -> Statement? {
-        guard statementStart != nil else { return nil }
-        switch mode {
-        case .statement, .idle, .lineComment: break
-        default: return nil
-        }
-        let end = position
-        let statement = takeStatement(through: end)
-        return statement
     }
 
     /// Forgets all pending input (Ctrl-C at the prompt, psql's `\r`). Line counting goes on.
@@ -436,7 +420,6 @@ public struct StatementSplitter: Sendable {
             statementStart = position
             statementLine = line
             statementIsSignificant = false
-            parenthesisDepth = parenthesisDepth < 0 ? 0 : parenthesisDepth
         }
         if mode == .idle { mode = .statement }
         if significant { statementIsSignificant = true }

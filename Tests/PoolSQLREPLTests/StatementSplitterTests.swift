@@ -162,3 +162,40 @@ struct StatementSplitterTests {
         ])
     }
 }
+
+@Suite("StatementSplitter with arbitrary input")
+struct StatementSplitterRobustnessTests {
+    /// A small deterministic generator, so a failure can be reproduced.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func randomInputNeverCrashesAndDoesNotDependOnChunking() {
+        let alphabet: [String] = ["'", "\"", ";", "-", "/", "*", "\\", "\n", "\r", " ", "(", ")", ":", "E", "e", "x", "1", "é", "日", "\t", "$"]
+        var random = SplitMix(state: 42)
+        for _ in 0..<300 {
+            let length = Int.random(in: 0..<80, using: &random)
+            let text = (0..<length).map { _ in alphabet.randomElement(using: &random) ?? "" }.joined()
+            var whole = StatementSplitter()
+            let wholeItems = whole.feed(text) + whole.finish()
+            var chunked = StatementSplitter()
+            var chunkedItems: [StatementSplitter.Item] = []
+            var rest = Substring(text)
+            while !rest.isEmpty {
+                let size = Int.random(in: 1...5, using: &random)
+                chunkedItems += chunked.feed(String(rest.prefix(size)))
+                rest = rest.dropFirst(size)
+            }
+            chunkedItems += chunked.finish()
+            #expect(chunkedItems == wholeItems, "input: \(text.debugDescription)")
+            #expect(!whole.hasPendingInput)
+        }
+    }
+}
