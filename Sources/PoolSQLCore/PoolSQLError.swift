@@ -50,10 +50,11 @@ public struct PoolSQLError: Error, Sendable, Hashable, CustomStringConvertible {
                 var lineText = String(lines[lineIndex])
                 if lineText.hasSuffix("\r") { lineText.removeLast() }
                 let prefix = "LINE \(range.start.line): "
-                // Tabs would misplace the caret; show them as single spaces.
-                let shown = lineText.replacingTabs()
+                // Tabs would misplace the caret; show them as single spaces. Passwords in
+                // MongoDB URIs are masked, and the caret moves with the text it points at.
+                let (shown, caretShift) = CredentialRedaction.redactLine(lineText.replacingTabs(), caretColumn: range.start.column)
                 out += "\n" + prefix + shown
-                let caretColumn = max(1, min(range.start.column, shown.unicodeScalars.count + 1))
+                let caretColumn = max(1, min(range.start.column + caretShift, shown.unicodeScalars.count + 1))
                 out += "\n" + String(repeating: " ", count: prefix.count + caretColumn - 1) + "^"
             }
         } else if let range {
@@ -105,5 +106,54 @@ public enum ClosestName {
             }
         }
         return d[a.count][b.count]
+    }
+}
+
+/// Masks passwords of `mongodb://` and `mongodb+srv://` URIs in free text (`user:****@`).
+public enum CredentialRedaction {
+    public static let mask = "****"
+
+    /// The text with every URI password replaced by `****`.
+    public static func redact(_ text: String) -> String {
+        redactLine(text, caretColumn: 0).text
+    }
+
+    /// Redacts `line` and says how far a caret at `caretColumn` (1-based) must move so that it
+    /// still points at the same character (or at the mask, if it pointed into a password).
+    static func redactLine(_ line: String, caretColumn: Int) -> (text: String, caretShift: Int) {
+        var scalars = Array(line.unicodeScalars)
+        var shift = 0
+        var searchFrom = 0
+        let schemes = ["mongodb://", "mongodb+srv://"].map { Array($0.unicodeScalars) }
+        while searchFrom < scalars.count {
+            var schemeEnd: Int?
+            for i in searchFrom..<scalars.count {
+                for scheme in schemes where i + scheme.count <= scalars.count {
+                    if zip(scalars[i..<(i + scheme.count)], scheme).allSatisfy({ String($0).lowercased() == String($1) }) {
+                        schemeEnd = i + scheme.count
+                        break
+                    }
+                }
+                if schemeEnd != nil { break }
+            }
+            guard let start = schemeEnd else { break }
+            // The authority ends at the first '/', '?', quote or whitespace; credentials end at its last '@'.
+            var end = start
+            while end < scalars.count, !"/?'\" \t".unicodeScalars.contains(scalars[end]) { end += 1 }
+            guard let at = scalars[start..<end].lastIndex(of: "@"),
+                  let colon = scalars[start..<at].firstIndex(of: ":")
+            else { searchFrom = end; continue }
+            let passwordRange = (colon + 1)..<at
+            let replacement = Array(mask.unicodeScalars)
+            let delta = replacement.count - passwordRange.count
+            // Columns are 1-based; compare as 0-based offsets in the (original) line.
+            let caretOffset = caretColumn - 1 - shift
+            if caretOffset >= passwordRange.upperBound { shift += delta } else if caretOffset >= passwordRange.lowerBound {
+                shift += passwordRange.lowerBound - caretOffset
+            }
+            scalars.replaceSubrange(passwordRange, with: replacement)
+            searchFrom = at + delta + 1
+        }
+        return (String(String.UnicodeScalarView(scalars)), shift)
     }
 }

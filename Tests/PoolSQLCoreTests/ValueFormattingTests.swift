@@ -41,3 +41,21 @@ import Testing
         #expect(ClosestName.find("xyzzy", in: ["FROM", "WHERE"]) == nil)
     }
 }
+
+@Suite struct CredentialRedactionTests {
+    @Test func passwordsAreMaskedAndTheCaretFollowsTheText() {
+        #expect(CredentialRedaction.redact("CREATE POOL p URI 'mongodb://app:hunter2@db1:27017/?x=1'")
+                == "CREATE POOL p URI 'mongodb://app:****@db1:27017/?x=1'")
+        #expect(CredentialRedaction.redact("mongodb+srv://u:p%40ss@cluster/db") == "mongodb+srv://u:****@cluster/db")
+        #expect(CredentialRedaction.redact("mongodb://nopassword@db1") == "mongodb://nopassword@db1")
+        let sql = "CREATE POOL p URI 'mongodb://app:longpassword@db1' ENVIRONMEN 'x'"
+        let environ = sql.range(of: "ENVIRONMEN")!
+        let caret = sql.distance(from: sql.startIndex, to: environ.lowerBound) + 1
+        let error = PoolSQLError.syntax("syntax error at or near \"ENVIRONMEN\"", at: SourceRange(at: SourceLocation(line: 1, column: caret, offset: caret - 1)))
+        let lines = error.rendered(source: sql).split(separator: "\n").map(String.init)
+        #expect(!lines[1].contains("longpassword"))
+        let caretIndex = lines[2].firstIndex(of: "^").map { lines[2].distance(from: lines[2].startIndex, to: $0) }
+        let wordIndex = lines[1].range(of: "ENVIRONMEN").map { lines[1].distance(from: lines[1].startIndex, to: $0.lowerBound) }
+        #expect(caretIndex == wordIndex)
+    }
+}
