@@ -27,13 +27,14 @@ struct PoolsqlProcessTests {
     }
 
     /// Runs poolsql without an init file and with a throw-away HOME, feeding `input` on stdin.
-    func poolsql(_ arguments: [String], input: String = "") throws -> Run {
+    func poolsql(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = try Self.executableURL()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("poolsql-no-home-\(UUID().uuidString)").path
         environment["POOLSQL_HISTFILE"] = "/dev/null"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
