@@ -62,8 +62,12 @@ extension Parser {
         defer { leave() }
         var left = try parsePrefix()
         var lastNonAssociative: Precedence?
+        var chained = 0
+        defer { depth -= chained }
         while let level = infixPrecedence(), level > minimum {
             if level == lastNonAssociative { throw unexpected(expected: ["an operator of another precedence"]) }
+            try enter()
+            chained += 1
             left = try parseInfix(left, level)
             lastNonAssociative = OperatorTable.associativity(of: level) == .none ? level : nil
         }

@@ -4,8 +4,10 @@ import PoolSQLCore
 /// `Grammar/poolsql.ebnf` has one parse function named after it (`select_statement` ↔
 /// `parseSelectStatement()`); expressions use a precedence-climbing loop over `OperatorTable`.
 public struct Parser {
-    /// Deeper nesting (parentheses, subqueries, operators) is `54001 stack depth limit exceeded`,
-    /// well before the native stack could overflow.
+    /// Deeper nesting is `54001 stack depth limit exceeded`, well before the native stack could
+    /// overflow. Parentheses, subqueries and prefix operators count one level each, and so does
+    /// every operator of a chain (`a + b + c` is a tree two levels deep): the limit bounds the
+    /// depth of the tree, which whoever walks it recursively (printer, planner) relies on.
     public static let maxDepth = 200
 
     var tokens: [Token]
@@ -131,11 +133,11 @@ public struct Parser {
     // MARK: Depth
 
     mutating func enter() throws(PoolSQLError) {
-        depth += 1
-        if depth > Parser.maxDepth {
+        guard depth < Parser.maxDepth else {
             throw PoolSQLError(.programLimitExceeded, "stack depth limit exceeded",
                                hint: "Statements may nest at most \(Parser.maxDepth) levels deep.", range: current.range)
         }
+        depth += 1
     }
 
     mutating func leave() { depth -= 1 }
