@@ -60,7 +60,7 @@ extension Parser {
     mutating func parseSubexpression(_ minimum: Precedence) throws(PoolSQLError) -> Expr {
         try enter()
         defer { leave() }
-        var left = try parsePrefix()
+        var left = try parsePrimaryExpression()
         var lastNonAssociative: Precedence?
         var chained = 0
         defer { depth -= chained }
@@ -222,8 +222,9 @@ extension Parser {
 
     // MARK: Prefix forms
 
-    /// primary_expression (and the prefix operators `+`, `-`, `NOT`).
-    mutating func parsePrefix() throws(PoolSQLError) -> Expr {
+    /// primary_expression = literal | typed_literal | column_reference | function_call | … ;
+    /// Also reads the prefix operators `+`, `-` and `NOT`, for the precedence loop.
+    mutating func parsePrimaryExpression() throws(PoolSQLError) -> Expr {
         switch current.kind {
         case .symbol("-"), .symbol("+"): return try parsePrefixOperator()
         case .symbol("("): return try parseParenthesizedExpression()
