@@ -1,5 +1,16 @@
 import PoolSQLCore
 
+/// A statement and the source text range it was parsed from.
+public struct LocatedStatement: Sendable, Hashable {
+    public var statement: Statement
+    public var range: SourceRange
+
+    public init(statement: Statement, range: SourceRange) {
+        self.statement = statement
+        self.range = range
+    }
+}
+
 /// A hand-written recursive-descent parser for the PoolSQL dialect. Each rule of
 /// `Grammar/poolsql.ebnf` has one parse function named after it (`select_statement` ↔
 /// `parseSelectStatement()`); expressions use a precedence-climbing loop over `OperatorTable`.
@@ -34,6 +45,13 @@ public struct Parser {
     public static func parseStatements(_ sql: String) throws(PoolSQLError) -> [Statement] {
         var parser = try Parser(sql: sql)
         return try parser.parseStatementList()
+    }
+
+    /// Like `parseStatements`, with the source range of each statement (for per-statement
+    /// error locations and echoing a script's statements).
+    public static func parseLocatedStatements(_ sql: String) throws(PoolSQLError) -> [LocatedStatement] {
+        var parser = try Parser(sql: sql)
+        return try parser.parseLocatedStatementList()
     }
 
     /// Parses exactly one statement (a trailing `;` is allowed).

@@ -148,3 +148,30 @@ struct ErrorTests {
         #expect(try Parser.parseExpression("9223372036854775808").kind == .literal(.numeric("9223372036854775808")))
     }
 }
+
+@Suite("Located statements")
+struct LocatedStatementTests {
+    @Test("each statement of a script carries its source range")
+    func ranges() throws {
+        let script = "SELECT 1;\n  SHOW ALL ;\n\nCREATE POOL p URI 'mongodb://h'"
+        let located = try Parser.parseLocatedStatements(script)
+        #expect(located.count == 3)
+        #expect(located.map(\.range.start.line) == [1, 2, 4])
+        #expect(located[1].range.start.column == 3)
+        #expect(located[1].range.end.column == 11)
+        #expect(located[2].range.end.offset == script.unicodeScalars.count)
+        #expect(located.map(\.statement) == (try Parser.parseStatements(script)))
+    }
+
+    @Test("a misspelt URI keyword gets a hint")
+    func uriHint() throws {
+        do {
+            _ = try Parser.parseStatements("CREATE POOL p URL 'mongodb://h'")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .syntaxError)
+            #expect(error.hint == "did you mean URI?")
+            #expect(error.range?.start.column == 15)
+        }
+    }
+}
