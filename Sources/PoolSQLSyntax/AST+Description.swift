@@ -233,9 +233,16 @@ extension Expr: CustomStringConvertible {
 
 extension FunctionCall: CustomStringConvertible {
     public var description: String {
-        // LEFT and RIGHT are reserved, but `left(…)` reads back as the function.
-        let shownName = name.parts.count == 1 && (name.name.value == "left" || name.name.value == "right")
-            ? name.name.value : name.description
+        // LEFT and RIGHT are reserved, but `left(…)` reads back as the function; `trim(…)` and
+        // the like would read back as the special forms, so those names are quoted.
+        let shownName: String
+        if name.parts.count == 1, name.name.value == "left" || name.name.value == "right" {
+            shownName = name.name.value
+        } else if name.parts.count == 1, ["extract", "position", "trim", "row"].contains(name.name.value) {
+            shownName = Ident.quote(name.name.value)
+        } else {
+            shownName = name.description
+        }
         var s = shownName + "("
         if distinct { s += "DISTINCT " }
         s += star ? "*" : list(arguments)

@@ -180,6 +180,8 @@ enum Corpus {
         "SELECT sum(x) FILTER (WHERE y) OVER (PARTITION BY z) FROM t",
         "SELECT pg_catalog.now(), s.f(1)",
         "SELECT left('abcdef', 2), right('abcdef', 2)",
+        "SELECT \"trim\"(s), \"position\"(a, b), \"extract\"(x), \"row\"(1), \"substring\"(s), \"left\"(s, 1)",
+        "SELECT date('2026-01-01'), interval(3), text(x), position, trim, extract, row, substring, date FROM t",
         "SELECT EXTRACT(YEAR FROM at), EXTRACT(epoch FROM now() - at), extract('month' FROM at)",
         "SELECT SUBSTRING(s FROM 2 FOR 3), SUBSTRING(s FROM 2), SUBSTRING(s FOR 3), substring(s, 2, 3), substring(s FOR 1 FROM 2)",
         "SELECT POSITION('b' IN 'abc'), position(x || 'a' IN y)",
