@@ -18,9 +18,12 @@ struct GrammarTests {
         "identifier", "word", "string_literal", "integer_literal", "small_integer", "decimal_literal",
     ]
 
-    /// Sample spellings of the lexical terminals.
+    /// Sample spellings of the lexical terminals. Identifiers include non-reserved keywords that
+    /// are identifiers where their keyword meaning does not apply; left out are the words the
+    /// grammar's comments exclude (special-form function names, frame words as window names)
+    /// and OVER/WITHIN, which after a function call always start their clause.
     static let samples: [String: [String]] = [
-        "identifier": ["pool_name", "t", "x1", "events", "a_b", "\"Mixed Case\"", "\"select\"", "c", "é"],
+        "identifier": ["pool_name", "t", "x1", "events", "a_b", "\"Mixed Case\"", "\"select\"", "c", "é", "date", "text", "filter", "nulls", "first", "current", "time", "zone", "interval", "double", "pool", "key", "unknown", "uri"],
         "word": ["max_pool_size", "timeout", "format", "on", "off", "csv", "header", "year", "epoch", "Mixed", "\"Quoted Word\""],
         "string_literal": ["'abc'", "''", "'it''s'", "'2026-01-01'", "E'a\\nb'", "'10s'"],
         "integer_literal": ["0", "1", "42", "99999999999999999999"],
@@ -99,7 +102,7 @@ struct GrammarTests {
                 failures.append("\(error.rendered(source: sql))\n  in: \(sql)")
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) failures, first ones:\n\(failures.prefix(8).joined(separator: "\n"))")
+        #expect(failures.isEmpty, "\(failures.count) failures, first ones:\n\(failures.sorted { $0.count < $1.count }.prefix(8).joined(separator: "\n"))")
         // The generator must produce real statements, not mostly empty lists.
         #expect(statements > 900)
     }
