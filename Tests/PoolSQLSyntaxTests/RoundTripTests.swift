@@ -50,7 +50,26 @@ struct RoundTripTests {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: samples.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".sql") {
             let text = try String(contentsOf: samples.appendingPathComponent(file), encoding: .utf8)
-            Self.checkRoundTrip(text)
+            Self.checkRoundTrip(try Self.asTheREPLSeesIt(text))
         }
+    }
+
+    /// Scripts may use psql-style client features that the REPL handles before parsing:
+    /// backslash meta-command lines are dropped and `:name`, `:'name'`, `:"name"` variable
+    /// references become a sample value.
+    static func asTheREPLSeesIt(_ script: String) throws -> String {
+        let lines = script.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("\\") ? "" : String($0) }
+        let text = lines.joined(separator: "\n")
+        let reference = try NSRegularExpression(pattern: "(?<![:\\w]):(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\\1")
+        return reference.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1sample_$2$1")
+    }
+
+    @Test("sample scripts are read as the REPL reads them")
+    func replPreprocessing() throws {
+        let script = "\\getenv uri MONGODB_URI\nCREATE POOL p URI :'uri';\nSELECT x::NUMERIC, :n, :\"c\" FROM t;"
+        let text = try Self.asTheREPLSeesIt(script)
+        #expect(text == "\nCREATE POOL p URI 'sample_uri';\nSELECT x::NUMERIC, sample_n, \"sample_c\" FROM t;")
+        #expect(try Parser.parseStatements(text).count == 2)
     }
 }
