@@ -107,3 +107,42 @@ struct GrammarTests {
         #expect(statements > 900)
     }
 }
+
+@Suite("Corpus coverage")
+struct CorpusCoverageTests {
+    /// Every keyword and symbol of the grammar occurs in the round-trip corpus, so the corpus
+    /// exercises every rule (each rule has at least one terminal of its own or is the only
+    /// route to one).
+    @Test("the corpus uses every terminal of the grammar")
+    func everyTerminal() throws {
+        let grammar = try GrammarTests.loadGrammar()
+        var terminals: Set<String> = []
+        func walk(_ node: EBNF.Node) {
+            switch node {
+            case let .terminal(t): terminals.insert(t)
+            case .reference: break
+            case let .sequence(items), let .choice(items): items.forEach(walk)
+            case let .optional(n), let .repetition(n): walk(n)
+            }
+        }
+        grammar.rules.values.forEach(walk)
+        var words: Set<String> = []
+        var text = ""
+        for statement in Corpus.statements + Corpus.scripts.map(\.0) {
+            text += statement + "\n"
+            var word = ""
+            for c in statement.uppercased() + " " {
+                if c.isLetter || c.isNumber || c == "_" {
+                    word.append(c)
+                } else {
+                    if !word.isEmpty { words.insert(word) }
+                    word = ""
+                }
+            }
+        }
+        let missing = terminals.filter { t in
+            t.first?.isLetter == true ? !words.contains(t) : !text.contains(t)
+        }
+        #expect(missing.isEmpty, "not in the corpus: \(missing.sorted())")
+    }
+}
