@@ -35,7 +35,7 @@ public struct Parser {
         self.tokens = tokens
     }
 
-    public init(sql: String) throws(PoolSQLError) {
+    init(sql: String) throws(PoolSQLError) {
         self.init(tokens: try Lexer.tokenize(sql))
     }
 
@@ -57,14 +57,14 @@ public struct Parser {
     /// Parses exactly one statement (a trailing `;` is allowed).
     public static func parseStatement(_ sql: String) throws(PoolSQLError) -> Statement {
         var parser = try Parser(sql: sql)
-        let statements = try parser.parseStatementList()
+        let statements = try parser.parseLocatedStatementList()
         guard statements.count == 1 else {
-            if statements.isEmpty {
-                throw PoolSQLError.syntax("syntax error at end of input", at: parser.current.range)
+            if statements.count > 1 {
+                throw PoolSQLError.syntax("expected a single statement, found \(statements.count)", at: statements[1].range)
             }
-            throw PoolSQLError.syntax("expected a single statement, found \(statements.count)", at: nil)
+            throw PoolSQLError.syntax("syntax error at end of input", at: parser.current.range)
         }
-        return statements[0]
+        return statements[0].statement
     }
 
     /// Parses one expression, e.g. for a setting value or a test.
