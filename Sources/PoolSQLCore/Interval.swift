@@ -30,9 +30,10 @@ public struct Interval: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String {
         var parts: [String] = []
         let years = months / 12, mons = months % 12
-        if years != 0 { parts.append("\(years) year" + (abs(years) == 1 ? "" : "s")) }
-        if mons != 0 { parts.append("\(mons) mon" + (abs(mons) == 1 ? "" : "s")) }
-        if days != 0 { parts.append("\(days) day" + (abs(days) == 1 ? "" : "s")) }
+        // PostgreSQL uses the singular only for exactly 1 (`-1 days`).
+        if years != 0 { parts.append("\(years) year" + (years == 1 ? "" : "s")) }
+        if mons != 0 { parts.append("\(mons) mon" + (mons == 1 ? "" : "s")) }
+        if days != 0 { parts.append("\(days) day" + (days == 1 ? "" : "s")) }
         if microseconds != 0 || parts.isEmpty {
             let negative = microseconds < 0
             let total = microseconds.magnitude

@@ -87,7 +87,9 @@ extension BoundExpr {
             let a = try l.evaluate(row: row, context: context)
             let b = try r.evaluate(row: row, context: context)
             if a.isNull || b.isNull { return .null }
-            return .text(BoundExpr.textForConcat(a) + BoundExpr.textForConcat(b))
+            // `||` converts non-text operands with a cast to text (`TRUE` → `true`).
+            guard case let .text(x) = try a.cast(to: .text), case let .text(y) = try b.cast(to: .text) else { return .null }
+            return .text(x + y)
         case let .caseWhen(branches, otherwise, _):
             for branch in branches {
                 if case .bool(true) = try branch.condition.evaluate(row: row, context: context) {
@@ -122,7 +124,7 @@ extension BoundExpr {
         }
     }
 
-    /// `||` and CONCAT use each value's text output (`t` for true), as PostgreSQL does.
+    /// CONCAT uses each value's text output (`t` for true), as PostgreSQL does.
     static func textForConcat(_ v: Value) -> String { v.description }
 }
 

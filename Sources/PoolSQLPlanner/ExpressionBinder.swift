@@ -174,8 +174,13 @@ struct ExpressionBinder {
             if l.type == .unknown { l = try coerce(l, to: .doublePrecision, range: lExpr.range) }
             if r.type == .unknown { r = try coerce(r, to: .doublePrecision, range: rExpr.range) }
             guard l.type.isNumeric, r.type.isNumeric else { throw operatorDoesNotExist("^", l.type, r.type, range: range) }
-            if case .numeric = l.type { throw PoolSQLError.notSupported("numeric ^", range: range) }
-            if case .numeric = r.type { throw PoolSQLError.notSupported("numeric ^", range: range) }
+            // Any float operand makes it double precision ^ double precision; numeric ^ numeric
+            // (exact decimal powers) is not implemented.
+            let isFloat: (DataType) -> Bool = { $0 == .doublePrecision || $0 == .real }
+            let isNumeric: (DataType) -> Bool = { if case .numeric = $0 { return true } else { return false } }
+            if !isFloat(l.type) && !isFloat(r.type) && (isNumeric(l.type) || isNumeric(r.type)) {
+                throw PoolSQLError.notSupported("numeric ^ numeric", range: range)
+            }
             return .function(.power, [try coerce(l, to: .doublePrecision, range: lExpr.range), try coerce(r, to: .doublePrecision, range: rExpr.range)],
                              type: .doublePrecision, range: range)
         case .concat:
