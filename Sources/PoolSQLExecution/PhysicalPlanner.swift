@@ -14,6 +14,8 @@ public struct PhysicalPlanner: Sendable {
         case let .sort(keys, input): return SortExec(keys: keys, input: plan(input))
         case let .limit(count, offset, input): return LimitExec(count: count, offset: offset, input: plan(input))
         case let .distinct(input): return DistinctExec(input: plan(input))
+        case let .aggregate(groups, aggregates, columns, input):
+            return AggregateExec(groups: groups, aggregates: aggregates, columns: columns, input: plan(input))
         }
     }
 }

@@ -7,11 +7,13 @@ extension ExpressionBinder {
         if call.over != nil {
             throw PoolSQLError.notSupported("window functions", range: range)
         }
-        if ExpressionBinder.aggregateNames.contains(name) {
-            if clause == "WHERE" || clause == "JOIN conditions" {
-                throw PoolSQLError(.groupingError, "aggregate functions are not allowed in \(clause)", range: range)
+        if ExpressionBinder.aggregateNames.contains(name), call.name.parts.count == 1 {
+            // Aggregates above GROUP BY are handled by the grouping context; anywhere else
+            // they are misplaced.
+            if clause == "aggregate function calls" {
+                throw PoolSQLError(.groupingError, "aggregate function calls cannot be nested", range: range)
             }
-            throw PoolSQLError.notSupported("aggregate functions", range: range)
+            throw PoolSQLError(.groupingError, "aggregate functions are not allowed in \(clause)", range: range)
         }
         if ExpressionBinder.windowOnlyNames.contains(name) {
             throw PoolSQLError(.windowingError, "window function \(name) requires an OVER clause", range: range)

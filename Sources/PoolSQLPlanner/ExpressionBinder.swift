@@ -7,6 +7,15 @@ struct ExpressionBinder {
     var scope: BindScope
     /// The clause being bound, for "aggregate functions are not allowed in WHERE".
     var clause: String
+    /// Set above a GROUP BY (or when aggregates are used): grouped expressions and aggregate
+    /// calls become references to the Aggregate node's output.
+    var grouping: GroupingContext?
+
+    init(scope: BindScope, clause: String, grouping: GroupingContext? = nil) {
+        self.scope = scope
+        self.clause = clause
+        self.grouping = grouping
+    }
 
     static let aggregateNames: Set<String> = [
         "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every",
@@ -18,6 +27,13 @@ struct ExpressionBinder {
 
     func bind(_ expr: Expr) throws(PoolSQLError) -> BoundExpr {
         let range = expr.range
+        if let grouping {
+            if let reference = try grouping.groupReference(for: expr, clause: clause) { return reference }
+            if case let .function(call) = expr.kind, call.over == nil, call.name.parts.count == 1,
+               ExpressionBinder.aggregateNames.contains(call.name.name.value) {
+                return try grouping.aggregateReference(for: expr, call: call)
+            }
+        }
         switch expr.kind {
         case let .identifier(name):
             let index = try scope.resolve(name, qualifier: nil, range: range)

@@ -47,6 +47,12 @@ extension LogicalPlan {
             return [line] + input.explainLines(indent: indent + 2)
         case let .distinct(input):
             return ["\(pad)Distinct"] + input.explainLines(indent: indent + 2)
+        case let .aggregate(groups, aggregates, _, input):
+            let names = input.columns.map(\.name)
+            var line = "\(pad)Aggregate:"
+            if !groups.isEmpty { line += " groupBy=[" + groups.map { $0.rendered(columnNames: names) }.joined(separator: ", ") + "]" }
+            line += " aggregates=[" + aggregates.map { $0.rendered(columnNames: names) }.joined(separator: ", ") + "]"
+            return [line] + input.explainLines(indent: indent + 2)
         }
     }
 }

@@ -90,6 +90,9 @@ public indirect enum LogicalPlan: Sendable {
     /// LIMIT `count` (nil: no limit) after skipping `offset` rows.
     case limit(count: Int?, offset: Int, LogicalPlan)
     case distinct(LogicalPlan)
+    /// GROUP BY: one output row per group (one row in all when `groups` is empty), the group
+    /// values first, then the aggregates, named by `columns`.
+    case aggregate(groups: [BoundExpr], aggregates: [AggregateCall], columns: [PlanColumn], LogicalPlan)
 
     public var columns: [PlanColumn] {
         switch self {
@@ -97,6 +100,7 @@ public indirect enum LogicalPlan: Sendable {
         case .singleRow: return []
         case let .filter(_, input), let .sort(_, input), let .limit(_, _, input), let .distinct(input): return input.columns
         case let .projection(_, columns, _): return columns
+        case let .aggregate(_, _, columns, _): return columns
         }
     }
 }

@@ -25,6 +25,7 @@ extension LogicalPlan {
         case let .sort(k, input): return .sort(k, transform(input))
         case let .limit(n, o, input): return .limit(count: n, offset: o, transform(input))
         case let .distinct(input): return .distinct(transform(input))
+        case let .aggregate(g, a, c, input): return .aggregate(groups: g, aggregates: a, columns: c, transform(input))
         }
     }
 }
@@ -42,6 +43,8 @@ struct ConstantFolding {
         case let .projection(exprs, columns, input): return .projection(exprs.map(fold), columns, input)
         case let .sort(keys, input):
             return .sort(keys.map { SortKey(expr: fold($0.expr), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }, input)
+        case let .aggregate(groups, aggregates, columns, input):
+            return .aggregate(groups: groups.map(fold), aggregates: aggregates.map { $0.mapExpressions(fold) }, columns: columns, input)
         default: return folded
         }
     }
@@ -201,6 +204,13 @@ struct ProjectionPushdownRule {
             let used = exprs.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
             let child = prune(input, required: used)
             return (.projection(exprs.map { $0.remappingColumns(child.mapping) }, columns, child.plan), identity(columns.count))
+        case let .aggregate(groups, aggregates, columns, input):
+            var used = Set<Int>()
+            for e in groups + aggregates.flatMap(\.expressions) { used.formUnion(e.referencedColumns) }
+            let child = prune(input, required: used)
+            let remap = { (e: BoundExpr) in e.remappingColumns(child.mapping) }
+            return (.aggregate(groups: groups.map(remap), aggregates: aggregates.map { $0.mapExpressions(remap) }, columns: columns, child.plan),
+                    identity(columns.count))
         }
     }
 

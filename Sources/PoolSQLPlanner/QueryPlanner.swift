@@ -39,12 +39,6 @@ public struct QueryPlanner: Sendable {
     // MARK: SELECT
 
     func planSelect(_ select: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?) throws(PoolSQLError) -> LogicalPlan {
-        if let first = select.groupBy.first {
-            throw PoolSQLError.notSupported("GROUP BY", range: first.range)
-        }
-        if let having = select.having {
-            throw PoolSQLError.notSupported("HAVING", range: having.range)
-        }
         if let window = select.windows.first {
             throw PoolSQLError.notSupported("WINDOW clauses", range: window.name.range)
         }
@@ -71,8 +65,26 @@ public struct QueryPlanner: Sendable {
             plan = .filter(predicate, plan)
         }
 
+        // GROUP BY / aggregates: expressions above the Aggregate node are bound in grouping mode.
+        var grouping: GroupingContext?
+        let usesAggregates = select.projection.contains(where: { if case let .expr(e, _) = $0 { return e.containsAggregate } else { return false } })
+            || (select.having?.containsAggregate ?? false) || orderBy.contains(where: { $0.expr.containsAggregate })
+        if !select.groupBy.isEmpty || select.having != nil || usesAggregates {
+            let groupBinder = ExpressionBinder(scope: inputScope, clause: "GROUP BY")
+            var groupASTs: [Expr] = []
+            var groupBound: [BoundExpr] = []
+            for item in select.groupBy {
+                let ast = try resolveGroupItem(item, projection: select.projection, inputScope: inputScope)
+                var bound = try groupBinder.bind(ast)
+                if bound.type == .unknown { bound = try groupBinder.coerce(bound, to: .text, range: ast.range) }
+                groupASTs.append(ast)
+                groupBound.append(bound)
+            }
+            grouping = GroupingContext(inputScope: inputScope, groupExprs: groupASTs, groupBound: groupBound)
+        }
+
         // Select list
-        let binder = ExpressionBinder(scope: inputScope, clause: "SELECT")
+        let binder = ExpressionBinder(scope: inputScope, clause: "SELECT", grouping: grouping)
         var exprs: [BoundExpr] = []
         var columns: [PlanColumn] = []
         var sourceExprs: [Expr?] = []
@@ -82,8 +94,9 @@ public struct QueryPlanner: Sendable {
                 guard !select.from.isEmpty else {
                     throw PoolSQLError(.syntaxError, "SELECT * with no tables specified is not valid")
                 }
-                for (i, c) in inputScope.columns.enumerated() {
-                    exprs.append(.column(index: i, name: c.name, type: c.type))
+                for i in inputScope.columns.indices {
+                    let c = inputScope.columns[i]
+                    exprs.append(try groupedColumn(i, in: inputScope, grouping: grouping, range: nil))
                     columns.append(PlanColumn(name: c.name, type: c.type))
                     sourceExprs.append(nil)
                 }
@@ -95,7 +108,7 @@ public struct QueryPlanner: Sendable {
                 }
                 for i in matching {
                     let c = inputScope.columns[i]
-                    exprs.append(.column(index: i, name: c.name, type: c.type))
+                    exprs.append(try groupedColumn(i, in: inputScope, grouping: grouping, range: name.range))
                     columns.append(PlanColumn(name: c.name, type: c.type))
                     sourceExprs.append(nil)
                 }
@@ -123,6 +136,16 @@ public struct QueryPlanner: Sendable {
                                     ascending: ascending, nullsFirst: nullsFirst))
         }
 
+        var having: BoundExpr?
+        if let h = select.having {
+            let havingBinder = ExpressionBinder(scope: inputScope, clause: "HAVING", grouping: grouping)
+            having = try havingBinder.requireBoolean(try havingBinder.bind(h), argumentOf: "HAVING", range: h.range)
+        }
+        if let grouping {
+            plan = .aggregate(groups: grouping.groupBound, aggregates: grouping.aggregates, columns: grouping.columns, plan)
+            if let having { plan = .filter(having, plan) }
+        }
+
         plan = .projection(exprs, columns, plan)
         if select.distinct != nil { plan = .distinct(plan) }
         if !sortKeys.isEmpty { plan = .sort(sortKeys, plan) }
@@ -133,6 +156,32 @@ public struct QueryPlanner: Sendable {
             plan = .projection(visible, Array(columns.prefix(visibleCount)), plan)
         }
         return plan
+    }
+
+    /// `GROUP BY 1` means the first select item; a bare name that is no input column may name
+    /// a select item by its alias.
+    func resolveGroupItem(_ item: Expr, projection: [SelectItem], inputScope: BindScope) throws(PoolSQLError) -> Expr {
+        if case let .literal(.integer(n)) = item.kind {
+            guard n >= 1, n <= projection.count, case let .expr(e, _) = projection[Int(n) - 1] else {
+                throw PoolSQLError(.invalidColumnReference, "GROUP BY position \(n) is not in select list", range: item.range)
+            }
+            return e
+        }
+        if case let .identifier(name) = item.kind, !inputScope.columns.contains(where: { $0.name == name.value }) {
+            for case let .expr(e, alias?) in projection where alias.value == name.value { return e }
+        }
+        return item
+    }
+
+    /// Input column `index` as seen by the select list: itself, or its group when grouping.
+    func groupedColumn(_ index: Int, in scope: BindScope, grouping: GroupingContext?, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        let c = scope.columns[index]
+        guard let grouping else { return .column(index: index, name: c.name, type: c.type) }
+        if let g = grouping.groupBound.firstIndex(where: { $0.isColumn(index) }) {
+            return .column(index: g, name: c.name, type: c.type)
+        }
+        throw PoolSQLError(.groupingError, "column \"\(c.qualifier.map { "\($0)." } ?? "")\(c.name)\" must appear in the GROUP BY clause or be used in an aggregate function",
+                           range: range)
     }
 
     /// The position (in the projection) that an ORDER BY item sorts by, adding a hidden column

@@ -75,6 +75,16 @@ import Testing
         #expect(o.message == "integer out of range")
     }
 
+    @Test func groupingErrorsPointAtTheColumn() throws {
+        let e = try error("SELECT environment, pool_name FROM pools GROUP BY environment")
+        #expect(e.code == .groupingError)
+        #expect(e.message == "column \"pools.pool_name\" must appear in the GROUP BY clause or be used in an aggregate function")
+        #expect(e.range?.start.column == 21)
+        let n = try error("SELECT sum(count(*)) FROM pools")
+        #expect(n.message == "aggregate function calls cannot be nested")
+        #expect(n.range?.start.column == 12)
+    }
+
     @Test func ambiguousOrderByName() throws {
         let e = try error("SELECT pool_name AS x, environment AS x FROM pools ORDER BY x")
         #expect(e.code == .ambiguousColumn)
@@ -82,14 +92,14 @@ import Testing
     }
 
     @Test func unsupportedFeaturesSay0A000WithTheirRange() throws {
-        let g = try error("SELECT environment FROM pools GROUP BY environment")
-        #expect(g.code == .featureNotSupported)
-        #expect(g.message == "GROUP BY is not supported yet")
-        #expect(g.range?.start.column == 40)
+        let w = try error("SELECT pool_name, row_number() OVER () FROM pools")
+        #expect(w.code == .featureNotSupported)
+        #expect(w.message == "window functions is not supported yet")
+        #expect(w.range?.start.column == 19)
 
-        let a = try error("SELECT max(in_use) FROM pools")
+        let a = try error("SELECT 1, array_agg(in_use) FROM pools")
         #expect(a.code == .featureNotSupported)
-        #expect(a.range?.start.column == 8)
+        #expect(a.range?.start.column == 11)
 
         let j = try error("SELECT 1 FROM pools a JOIN pools b ON true")
         #expect(j.code == .featureNotSupported)

@@ -1,0 +1,131 @@
+import PoolSQLCore
+import PoolSQLPlanner
+
+/// GROUP BY with aggregates: hashes rows into groups (kept in first-seen order), collects each
+/// aggregate's qualifying argument rows per group, then computes the results. Without GROUP BY
+/// an empty input still yields one row (`count(*)` = 0, other aggregates NULL).
+public struct AggregateExec: PhysicalOperator {
+    public let groups: [BoundExpr]
+    public let aggregates: [AggregateCall]
+    public let columns: [PlanColumn]
+    public let input: any PhysicalOperator
+
+    /// What one aggregate has collected for one group: argument values and sort keys.
+    struct Collected {
+        var rows: [(arguments: [Value], keys: [Value])] = []
+        var seen: Set<[Value]> = []
+    }
+
+    public func execute(_ context: ExecutionContext) throws(PoolSQLError) -> [[Value]] {
+        let rows = try input.execute(context)
+        var groupIndex: [[Value]: Int] = [:]
+        var groupKeys: [[Value]] = []
+        var collected: [[Collected]] = []
+        if groups.isEmpty {
+            groupIndex[[]] = 0
+            groupKeys.append([])
+            collected.append(Array(repeating: Collected(), count: aggregates.count))
+        }
+        for row in rows {
+            var key: [Value] = []
+            for g in groups { key.append(try g.evaluate(row: row, context: context)) }
+            let index: Int
+            if let existing = groupIndex[key] {
+                index = existing
+            } else {
+                index = groupKeys.count
+                groupIndex[key] = index
+                groupKeys.append(key)
+                collected.append(Array(repeating: Collected(), count: aggregates.count))
+            }
+            for (a, aggregate) in aggregates.enumerated() {
+                if let filter = aggregate.filter, !(try filter.isSatisfied(row: row, context: context)) { continue }
+                var arguments: [Value] = []
+                for e in aggregate.arguments { arguments.append(try e.evaluate(row: row, context: context)) }
+                // Aggregates other than count(*) skip rows whose (first) argument is NULL.
+                if aggregate.function != .countStar, arguments.first?.isNull ?? false { continue }
+                if aggregate.distinct, !collected[index][a].seen.insert(arguments).inserted { continue }
+                var keys: [Value] = []
+                for k in aggregate.orderBy { keys.append(try k.expr.evaluate(row: row, context: context)) }
+                collected[index][a].rows.append((arguments, keys))
+            }
+        }
+        try context.checkCancellation()
+        var out: [[Value]] = []
+        out.reserveCapacity(groupKeys.count)
+        for (index, key) in groupKeys.enumerated() {
+            var row = key
+            for (a, aggregate) in aggregates.enumerated() {
+                row.append(try AggregateExec.finish(aggregate, collected[index][a]))
+            }
+            out.append(row)
+        }
+        return out
+    }
+
+    static func finish(_ aggregate: AggregateCall, _ collected: Collected) throws(PoolSQLError) -> Value {
+        var rows = collected.rows
+        if !aggregate.orderBy.isEmpty {
+            let keys = aggregate.orderBy
+            rows = rows.enumerated().sorted { a, b in
+                for (i, key) in keys.enumerated() {
+                    let c = SortExec.compare(a.element.keys[i], b.element.keys[i], key)
+                    if c != 0 { return c < 0 }
+                }
+                return a.offset < b.offset
+            }.map(\.element)
+        }
+        let values = rows.compactMap(\.arguments.first)
+        switch aggregate.function {
+        case .countStar:
+            return .int(Int64(rows.count))
+        case .count:
+            return .int(Int64(values.count))
+        case .sum:
+            return try sum(values, type: aggregate.type)
+        case .avg:
+            if values.isEmpty { return .null }
+            switch aggregate.type {
+            case .numeric:
+                let total = try sum(values, type: aggregate.type)
+                return try Value.arithmetic(.divide, total, .int(Int64(values.count)), resultType: aggregate.type)
+            case .interval:
+                return try Value.arithmetic(.divide, try sum(values, type: .interval), .int(Int64(values.count)), resultType: .interval)
+            default:
+                let total = try sum(values, type: .doublePrecision)
+                return try Value.arithmetic(.divide, total, .double(Double(values.count)), resultType: .doublePrecision)
+            }
+        case .min, .max:
+            var best: Value = .null
+            for v in values {
+                if best.isNull { best = v; continue }
+                let c = Value.sortCompare(v, best)
+                if (aggregate.function == .min && c < 0) || (aggregate.function == .max && c > 0) { best = v }
+            }
+            return best
+        case .stringAgg:
+            if rows.isEmpty { return .null }
+            var text = ""
+            for (i, row) in rows.enumerated() {
+                if i > 0, row.arguments.count > 1, case let .text(delimiter) = row.arguments[1] { text += delimiter }
+                if case let .text(s) = row.arguments[0] { text += s }
+            }
+            return .text(text)
+        case .boolAnd, .boolOr:
+            if values.isEmpty { return .null }
+            let bools = values.compactMap { v -> Bool? in if case let .bool(b) = v { return b } else { return nil } }
+            return .bool(aggregate.function == .boolAnd ? bools.allSatisfy { $0 } : bools.contains(true))
+        }
+    }
+
+    /// Adds the values in the result type (integers into BIGINT with overflow checks, BIGINT
+    /// into NUMERIC, …); NULL when there are none.
+    static func sum(_ values: [Value], type: DataType) throws(PoolSQLError) -> Value {
+        var total: Value = .null
+        for v in values {
+            let converted = try v.cast(to: type)
+            total = total.isNull ? converted : try Value.arithmetic(.add, total, converted, resultType: type)
+        }
+        return total
+    }
+}

@@ -1,0 +1,126 @@
+import PoolSQLCore
+import PoolSQLSyntax
+
+/// State shared while binding the expressions above a GROUP BY: which expressions are grouped
+/// and which aggregates have been collected. Expressions bound in this mode refer to the
+/// Aggregate node's output: group values first, then aggregates.
+final class GroupingContext {
+    let inputScope: BindScope
+    let groupExprs: [Expr]
+    let groupBound: [BoundExpr]
+    private(set) var aggregates: [AggregateCall] = []
+    private var aggregateASTs: [Expr] = []
+
+    init(inputScope: BindScope, groupExprs: [Expr], groupBound: [BoundExpr]) {
+        self.inputScope = inputScope
+        self.groupExprs = groupExprs
+        self.groupBound = groupBound
+    }
+
+    var columns: [PlanColumn] {
+        let groups = zip(groupExprs, groupBound).map { ast, bound -> PlanColumn in
+            var qualifier: String?
+            if case let .column(i, _, _) = bound { qualifier = inputScope.columns[i].qualifier }
+            return PlanColumn(name: OutputNaming.name(of: ast), type: bound.type, qualifier: qualifier)
+        }
+        let aggs = zip(aggregates, aggregateASTs).map { PlanColumn(name: OutputNaming.name(of: $1), type: $0.type) }
+        return groups + aggs
+    }
+
+    /// The bound form of `expr` when it is a grouped expression or a grouped column.
+    func groupReference(for expr: Expr, clause: String) throws(PoolSQLError) -> BoundExpr? {
+        if let i = groupExprs.firstIndex(of: expr) {
+            return .column(index: i, name: OutputNaming.name(of: expr), type: groupBound[i].type)
+        }
+        switch expr.kind {
+        case .identifier, .compoundIdentifier:
+            let bound = try ExpressionBinder(scope: inputScope, clause: clause).bind(expr)
+            guard case let .column(index, name, type) = bound else { return bound }
+            if let g = groupBound.firstIndex(where: { $0.isColumn(index) }) {
+                return .column(index: g, name: name, type: type)
+            }
+            let qualifier = inputScope.columns[index].qualifier.map { "\($0)." } ?? ""
+            throw PoolSQLError(.groupingError, "column \"\(qualifier)\(name)\" must appear in the GROUP BY clause or be used in an aggregate function",
+                               range: expr.range)
+        default:
+            return nil
+        }
+    }
+
+    /// Registers an aggregate call (reusing an identical one) and returns its output reference.
+    func aggregateReference(for expr: Expr, call: FunctionCall) throws(PoolSQLError) -> BoundExpr {
+        if let j = aggregateASTs.firstIndex(of: expr) {
+            return .column(index: groupExprs.count + j, name: OutputNaming.name(of: expr), type: aggregates[j].type)
+        }
+        let aggregate = try bindAggregate(call, range: expr.range)
+        aggregates.append(aggregate)
+        aggregateASTs.append(expr)
+        return .column(index: groupExprs.count + aggregates.count - 1, name: OutputNaming.name(of: expr), type: aggregate.type)
+    }
+
+    private func bindAggregate(_ call: FunctionCall, range: SourceRange?) throws(PoolSQLError) -> AggregateCall {
+        let name = call.name.name.value
+        let binder = ExpressionBinder(scope: inputScope, clause: "aggregate function calls")
+        if !call.withinGroup.isEmpty {
+            throw PoolSQLError.notSupported("WITHIN GROUP", range: range)
+        }
+        var args: [BoundExpr] = []
+        for a in call.arguments { args.append(try binder.bind(a)) }
+        var filter: BoundExpr?
+        if let f = call.filter {
+            filter = try binder.requireBoolean(try ExpressionBinder(scope: inputScope, clause: "FILTER").bind(f), argumentOf: "FILTER", range: f.range)
+        }
+        var orderBy: [SortKey] = []
+        for item in call.orderBy {
+            let ascending = item.ascending ?? true
+            orderBy.append(SortKey(expr: try binder.bind(item.expr), ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
+        }
+        func signature() -> String { "\(name)(\(args.map { $0.type.postgresName }.joined(separator: ", ")))" }
+        func noSuchFunction() -> PoolSQLError {
+            PoolSQLError(.undefinedFunction, "function \(signature()) does not exist",
+                         hint: "No function matches the given name and argument types. You might need to add explicit type casts.", range: range)
+        }
+        func make(_ f: AggregateFunction, _ a: [BoundExpr], _ type: DataType) -> AggregateCall {
+            AggregateCall(function: f, arguments: a, distinct: call.distinct, filter: filter, orderBy: orderBy, type: type)
+        }
+        switch name {
+        case "count":
+            if call.star { return make(.countStar, [], .bigint) }
+            guard args.count == 1 else { throw noSuchFunction() }
+            return make(.count, args, .bigint)
+        case "sum", "avg":
+            guard args.count == 1, !call.star else { throw noSuchFunction() }
+            let t = args[0].type
+            if t == .unknown {
+                throw PoolSQLError(.init("42725"), "function \(name)(unknown) is not unique",
+                                   hint: "Could not choose a best candidate function. You might need to add explicit type casts.", range: range)
+            }
+            let result: DataType
+            switch t {
+            case .smallint, .integer: result = name == "sum" ? .bigint : .numeric(precision: nil, scale: nil)
+            case .bigint, .numeric: result = .numeric(precision: nil, scale: nil)
+            case .real, .doublePrecision: result = name == "sum" ? t : .doublePrecision
+            case .interval: result = .interval
+            default: throw noSuchFunction()
+            }
+            return make(name == "sum" ? .sum : .avg, args, result)
+        case "min", "max":
+            guard args.count == 1, !call.star else { throw noSuchFunction() }
+            var arg = args[0]
+            if arg.type == .unknown { arg = try binder.coerce(arg, to: .text, range: call.arguments[0].range) }
+            if case .array = arg.type { throw noSuchFunction() }
+            return make(name == "min" ? .min : .max, [arg], arg.type)
+        case "string_agg":
+            guard args.count == 2, !call.star, args.allSatisfy({ binder.isTextual($0.type) }) else { throw noSuchFunction() }
+            let coerced = [try binder.coerce(args[0], to: .text, range: call.arguments[0].range),
+                           try binder.coerce(args[1], to: .text, range: call.arguments[1].range)]
+            return make(.stringAgg, coerced, .text)
+        case "bool_and", "bool_or", "every":
+            guard args.count == 1, !call.star else { throw noSuchFunction() }
+            let arg = try binder.requireBoolean(args[0], argumentOf: name, range: call.arguments[0].range)
+            return make(name == "bool_or" ? .boolOr : .boolAnd, [arg], .boolean)
+        default:
+            throw PoolSQLError.notSupported("aggregate function \(name)", range: range)
+        }
+    }
+}
