@@ -216,9 +216,9 @@ extension FrameBound: CustomStringConvertible {
     public var description: String {
         switch self {
         case .unboundedPreceding: return "UNBOUNDED PRECEDING"
-        case let .preceding(e): return "\(e) PRECEDING"
+        case let .preceding(e): return e.wrapped(atOrBelow: .and) + " PRECEDING"
         case .currentRow: return "CURRENT ROW"
-        case let .following(e): return "\(e) FOLLOWING"
+        case let .following(e): return e.wrapped(atOrBelow: .and) + " FOLLOWING"
         case .unboundedFollowing: return "UNBOUNDED FOLLOWING"
         }
     }
