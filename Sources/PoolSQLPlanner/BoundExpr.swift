@@ -144,6 +144,19 @@ public indirect enum BoundExpr: Sendable {
         return mapChildren { (child: BoundExpr) -> BoundExpr in child.remappingColumns(mapping) }
     }
 
+    /// Replaces each column reference `i` by `exprs[i]` (moving an expression below the
+    /// projection that computed its inputs).
+    public func substitutingColumns(_ exprs: [BoundExpr]) -> BoundExpr {
+        if case let .column(index, _, _) = self, index < exprs.count { return exprs[index] }
+        return mapChildren { (child: BoundExpr) -> BoundExpr in child.substitutingColumns(exprs) }
+    }
+
+    /// Adds `offset` to every column reference.
+    public func shiftingColumns(by offset: Int) -> BoundExpr {
+        if case let .column(index, name, type) = self { return .column(index: index + offset, name: name, type: type) }
+        return mapChildren { (child: BoundExpr) -> BoundExpr in child.shiftingColumns(by: offset) }
+    }
+
     /// Whether the value depends only on the statement (no column references).
     public var isConstant: Bool {
         if case .column = self { return false }

@@ -47,6 +47,16 @@ extension LogicalPlan {
             return [line] + input.explainLines(indent: indent + 2)
         case let .distinct(input):
             return ["\(pad)Distinct"] + input.explainLines(indent: indent + 2)
+        case let .subqueryAlias(columns, input):
+            let qualifier = columns.first?.qualifier ?? ""
+            return ["\(pad)SubqueryAlias: \(qualifier)"] + input.explainLines(indent: indent + 2)
+        case let .values(rows, _):
+            return ["\(pad)Values: \(rows.count) row\(rows.count == 1 ? "" : "s")"]
+        case let .join(type, condition, left, right):
+            let names = (left.columns + right.columns).map(\.name)
+            var line = "\(pad)\(condition == nil && type == .inner ? "Cross" : type.rawValue) Join"
+            if let condition { line += ": \(condition.rendered(columnNames: names))" }
+            return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)
         case let .aggregate(groups, aggregates, _, input):
             let names = input.columns.map(\.name)
             var line = "\(pad)Aggregate:"

@@ -93,6 +93,12 @@ public indirect enum LogicalPlan: Sendable {
     /// GROUP BY: one output row per group (one row in all when `groups` is empty), the group
     /// values first, then the aggregates, named by `columns`.
     case aggregate(groups: [BoundExpr], aggregates: [AggregateCall], columns: [PlanColumn], LogicalPlan)
+    /// A subquery, CTE or aliased table seen under a new name: same rows, renamed columns.
+    case subqueryAlias(columns: [PlanColumn], LogicalPlan)
+    /// `VALUES (…), (…)`: constant rows.
+    case values(rows: [[BoundExpr]], columns: [PlanColumn])
+    /// Nested-loop join; output rows are the left columns followed by the right ones.
+    case join(JoinType, condition: BoundExpr?, left: LogicalPlan, right: LogicalPlan)
 
     public var columns: [PlanColumn] {
         switch self {
@@ -101,6 +107,18 @@ public indirect enum LogicalPlan: Sendable {
         case let .filter(_, input), let .sort(_, input), let .limit(_, _, input), let .distinct(input): return input.columns
         case let .projection(_, columns, _): return columns
         case let .aggregate(_, _, columns, _): return columns
+        case let .subqueryAlias(columns, _): return columns
+        case let .values(_, columns): return columns
+        case let .join(_, _, left, right):
+            return left.columns + right.columns
         }
     }
+}
+
+/// The join types the executor runs (CROSS JOIN is an inner join without condition).
+public enum JoinType: String, Sendable, Hashable {
+    case inner = "Inner"
+    case left = "Left"
+    case right = "Right"
+    case full = "Full"
 }

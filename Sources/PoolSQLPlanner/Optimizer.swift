@@ -16,16 +16,18 @@ public struct Optimizer: Sendable {
 }
 
 extension LogicalPlan {
-    /// Rebuilds the node with its input replaced.
+    /// Rebuilds the node with each input replaced.
     func withInput(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         switch self {
-        case .scan, .singleRow: return self
+        case .scan, .singleRow, .values: return self
         case let .filter(p, input): return .filter(p, transform(input))
         case let .projection(e, c, input): return .projection(e, c, transform(input))
         case let .sort(k, input): return .sort(k, transform(input))
         case let .limit(n, o, input): return .limit(count: n, offset: o, transform(input))
         case let .distinct(input): return .distinct(transform(input))
         case let .aggregate(g, a, c, input): return .aggregate(groups: g, aggregates: a, columns: c, transform(input))
+        case let .subqueryAlias(c, input): return .subqueryAlias(columns: c, transform(input))
+        case let .join(t, condition, l, r): return .join(t, condition: condition, left: transform(l), right: transform(r))
         }
     }
 }
@@ -45,6 +47,10 @@ struct ConstantFolding {
             return .sort(keys.map { SortKey(expr: fold($0.expr), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }, input)
         case let .aggregate(groups, aggregates, columns, input):
             return .aggregate(groups: groups.map(fold), aggregates: aggregates.map { $0.mapExpressions(fold) }, columns: columns, input)
+        case let .join(type, condition, l, r):
+            return .join(type, condition: condition.map(fold), left: l, right: r)
+        case let .values(rows, columns):
+            return .values(rows: rows.map { $0.map(fold) }, columns: columns)
         default: return folded
         }
     }
@@ -63,12 +69,87 @@ struct ConstantFolding {
     }
 }
 
-/// Moves simple conjuncts of a Filter directly above a TableScan into the scan, as far as the
-/// table accepts them. Exact ones leave the Filter; inexact ones stay in it too.
+/// Moves filters as close to the tables as possible: below projections (by substituting the
+/// projected expressions), sorts, DISTINCT and aliases, into the sides of joins, and finally
+/// into table scans as far as the table accepts them. Exact scan filters leave the plan;
+/// inexact ones are applied again above the scan.
 struct FilterPushdownRule {
     func apply(_ plan: LogicalPlan) -> LogicalPlan {
-        let plan = plan.withInput(apply)
-        guard case let .filter(predicate, .scan(original)) = plan else { return plan }
+        guard case let .filter(predicate, input) = plan else {
+            if case let .join(type, condition?, left, right) = plan {
+                return pushJoinCondition(type, condition, left, right)
+            }
+            return plan.withInput(apply)
+        }
+        switch input {
+        case let .filter(other, inner):
+            return apply(.filter(.and(other, predicate), inner))
+        case let .projection(exprs, columns, inner):
+            return .projection(exprs, columns, apply(.filter(predicate.substitutingColumns(exprs), inner)))
+        case let .sort(keys, inner):
+            return .sort(keys, apply(.filter(predicate, inner)))
+        case let .distinct(inner):
+            return .distinct(apply(.filter(predicate, inner)))
+        case let .subqueryAlias(columns, inner):
+            return .subqueryAlias(columns: columns, apply(.filter(predicate, inner)))
+        case let .scan(scan):
+            return pushIntoScan(predicate, scan)
+        case let .join(type, condition, left, right):
+            return pushIntoJoin(predicate, type, condition, left, right)
+        default:
+            return .filter(predicate, apply(input))
+        }
+    }
+
+    /// WHERE conjuncts over one side of a join go into that side when that cannot change the
+    /// result: either side of an inner join, the preserved side of an outer join. For inner
+    /// joins the rest joins the condition.
+    private func pushIntoJoin(_ predicate: BoundExpr, _ type: JoinType, _ condition: BoundExpr?, _ left: LogicalPlan,
+                              _ right: LogicalPlan) -> LogicalPlan {
+        let leftWidth = left.columns.count
+        var toLeft: [BoundExpr] = [], toRight: [BoundExpr] = [], kept: [BoundExpr] = []
+        for conjunct in predicate.conjuncts {
+            let refs = conjunct.referencedColumns
+            if refs.allSatisfy({ $0 < leftWidth }), type == .inner || type == .left {
+                toLeft.append(conjunct)
+            } else if refs.allSatisfy({ $0 >= leftWidth }), type == .inner || type == .right {
+                toRight.append(conjunct.shiftingColumns(by: -leftWidth))
+            } else {
+                kept.append(conjunct)
+            }
+        }
+        var newCondition = condition
+        if type == .inner, !kept.isEmpty {
+            newCondition = BoundExpr.conjunction((condition.map { [$0] } ?? []) + kept)
+            kept = []
+        }
+        let newLeft = BoundExpr.conjunction(toLeft).map { LogicalPlan.filter($0, left) } ?? left
+        let newRight = BoundExpr.conjunction(toRight).map { LogicalPlan.filter($0, right) } ?? right
+        let join = apply(.join(type, condition: newCondition, left: newLeft, right: newRight))
+        return BoundExpr.conjunction(kept).map { .filter($0, join) } ?? join
+    }
+
+    /// ON conjuncts over only the non-preserved side (either side of an inner join) filter
+    /// that side before joining.
+    private func pushJoinCondition(_ type: JoinType, _ condition: BoundExpr, _ left: LogicalPlan, _ right: LogicalPlan) -> LogicalPlan {
+        let leftWidth = left.columns.count
+        var toLeft: [BoundExpr] = [], toRight: [BoundExpr] = [], kept: [BoundExpr] = []
+        for conjunct in condition.conjuncts {
+            let refs = conjunct.referencedColumns
+            if !refs.isEmpty, refs.allSatisfy({ $0 < leftWidth }), type == .inner || type == .right {
+                toLeft.append(conjunct)
+            } else if !refs.isEmpty, refs.allSatisfy({ $0 >= leftWidth }), type == .inner || type == .left {
+                toRight.append(conjunct.shiftingColumns(by: -leftWidth))
+            } else {
+                kept.append(conjunct)
+            }
+        }
+        let newLeft = apply(BoundExpr.conjunction(toLeft).map { LogicalPlan.filter($0, left) } ?? left)
+        let newRight = apply(BoundExpr.conjunction(toRight).map { LogicalPlan.filter($0, right) } ?? right)
+        return .join(type, condition: BoundExpr.conjunction(kept), left: newLeft, right: newRight)
+    }
+
+    private func pushIntoScan(_ predicate: BoundExpr, _ original: TableScan) -> LogicalPlan {
         var scan = original
         var kept: [BoundExpr] = []
         let outputs = scan.outputIndices
@@ -157,6 +238,8 @@ struct LimitPushdownRule {
         switch plan {
         case let .projection(exprs, columns, input):
             return .projection(exprs, columns, push(limit, into: input))
+        case let .subqueryAlias(columns, input):
+            return .subqueryAlias(columns: columns, push(limit, into: input))
         case var .scan(scan) where scan.filters.allSatisfy({ $0.support == .exact }):
             scan.limit = min(scan.limit ?? limit, limit)
             return .scan(scan)
@@ -184,8 +267,25 @@ struct ProjectionPushdownRule {
             for (new, old) in kept.enumerated() { mapping[old] = new }
             scan.projection = kept.map { outputs[$0] }
             return (.scan(scan), mapping)
-        case .singleRow:
-            return (plan, [:])
+        case .singleRow, .values:
+            return (plan, identity(plan.columns.count))
+        case let .subqueryAlias(columns, input):
+            // The alias renames its input's columns one to one; narrow both alike.
+            let child = prune(input, required: required)
+            var narrowed = [PlanColumn?](repeating: nil, count: child.plan.columns.count)
+            for (old, new) in child.mapping where old < columns.count && new < narrowed.count { narrowed[new] = columns[old] }
+            let kept = zip(narrowed, child.plan.columns).map { $0 ?? $1 }
+            return (.subqueryAlias(columns: kept, child.plan), child.mapping)
+        case let .join(type, condition, left, right):
+            let leftWidth = left.columns.count
+            var needed = required ?? Set(0..<(leftWidth + right.columns.count))
+            if let condition { needed.formUnion(condition.referencedColumns) }
+            let l = prune(left, required: Set(needed.filter { $0 < leftWidth }))
+            let r = prune(right, required: Set(needed.filter { $0 >= leftWidth }.map { $0 - leftWidth }))
+            let newLeftWidth = l.plan.columns.count
+            var mapping = l.mapping
+            for (old, new) in r.mapping { mapping[old + leftWidth] = new + newLeftWidth }
+            return (.join(type, condition: condition?.remappingColumns(mapping), left: l.plan, right: r.plan), mapping)
         case let .filter(predicate, input):
             let child = prune(input, required: required.map { $0.union(predicate.referencedColumns) })
             return (.filter(predicate.remappingColumns(child.mapping), child.plan), child.mapping)

@@ -7,28 +7,109 @@ import PoolSQLSyntax
 /// the executor cannot run yet is rejected with 0A000 at the offending node.
 public struct QueryPlanner: Sendable {
     public let catalog: any Catalog
+    /// Common table expressions visible here (WITH), already planned, by name.
+    var ctes: [String: LogicalPlan] = [:]
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
     }
 
     public func plan(_ query: Query) throws(PoolSQLError) -> LogicalPlan {
+        var planner = self
         if let with = query.with {
-            throw PoolSQLError.notSupported("WITH queries", range: with.tables.first?.name.range)
+            if with.recursive {
+                throw PoolSQLError.notSupported("WITH RECURSIVE", range: with.tables.first?.name.range)
+            }
+            for cte in with.tables {
+                let name = cte.name.value
+                let inner = try planner.plan(cte.query)
+                planner.ctes[name] = try planner.aliased(inner, as: name, columnAliases: cte.columns, range: cte.name.range)
+            }
         }
         switch query.body {
         case let .select(select):
-            return try planSelect(select, orderBy: query.orderBy, limit: query.limit, offset: query.offset)
+            return try planner.planSelect(select, orderBy: query.orderBy, limit: query.limit, offset: query.offset)
         case let .query(inner):
             guard query.orderBy.isEmpty, query.limit == nil, query.offset == nil else {
                 throw PoolSQLError.notSupported("ORDER BY/LIMIT around a parenthesized query", range: query.orderBy.first?.expr.range)
             }
-            return try plan(inner)
-        case .values:
-            throw PoolSQLError.notSupported("VALUES lists")
+            return try planner.plan(inner)
+        case let .values(values):
+            var plan = try planner.planValues(values)
+            if !query.orderBy.isEmpty || query.limit != nil || query.offset != nil {
+                plan = try planner.orderAndLimit(plan, query: query)
+            }
+            return plan
         case let .setOperation(op, _, _, _):
             throw PoolSQLError.notSupported(op.rawValue)
         }
+    }
+
+    /// ORDER BY (output names and ordinals only) and LIMIT/OFFSET over a finished plan, for
+    /// VALUES and set operations.
+    func orderAndLimit(_ input: LogicalPlan, query: Query) throws(PoolSQLError) -> LogicalPlan {
+        var plan = input
+        let columns = input.columns
+        var keys: [SortKey] = []
+        for item in query.orderBy {
+            let ascending = item.ascending ?? true
+            var index: Int?
+            if case let .literal(.integer(n)) = item.expr.kind {
+                guard n >= 1, n <= columns.count else {
+                    throw PoolSQLError(.invalidColumnReference, "ORDER BY position \(n) is not in select list", range: item.expr.range)
+                }
+                index = Int(n) - 1
+            } else if case let .identifier(name) = item.expr.kind {
+                index = columns.firstIndex(where: { $0.name == name.value })
+            }
+            guard let index else {
+                throw PoolSQLError.notSupported("ORDER BY expressions on VALUES or set operations", range: item.expr.range)
+            }
+            keys.append(SortKey(expr: .column(index: index, name: columns[index].name, type: columns[index].type),
+                                ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
+        }
+        if !keys.isEmpty { plan = .sort(keys, plan) }
+        let (count, skip) = try limitAndOffset(query.limit, query.offset)
+        if count != nil || skip > 0 { plan = .limit(count: count, offset: skip, plan) }
+        return plan
+    }
+
+    /// `VALUES (…), (…)`: columns `column1`, `column2`, … of each column's common type.
+    func planValues(_ values: Values) throws(PoolSQLError) -> LogicalPlan {
+        guard let width = values.rows.first?.count else { return .values(rows: [], columns: []) }
+        let binder = ExpressionBinder(scope: .empty, clause: "VALUES")
+        var rows: [[BoundExpr]] = []
+        for row in values.rows {
+            guard row.count == width else {
+                throw PoolSQLError(.syntaxError, "VALUES lists must all be the same length", range: row.first?.range)
+            }
+            var bound: [BoundExpr] = []
+            for e in row { bound.append(try binder.bind(e)) }
+            rows.append(bound)
+        }
+        var columns: [PlanColumn] = []
+        for c in 0..<width {
+            let cells = rows.map { $0[c] }
+            let ranges = values.rows.map { $0[c].range }
+            let coerced = try binder.coerceToCommon(cells, ranges: ranges, context: "VALUES", fallbackOp: false, range: ranges.first ?? nil)
+            for r in rows.indices { rows[r][c] = coerced[r] }
+            columns.append(PlanColumn(name: "column\(c + 1)", type: coerced.first?.type ?? .text))
+        }
+        return .values(rows: rows, columns: columns)
+    }
+
+    /// The plan seen under `name` (a FROM alias or CTE name), with its columns optionally
+    /// renamed by `columnAliases`.
+    func aliased(_ plan: LogicalPlan, as name: String, columnAliases: [Ident], range: SourceRange?) throws(PoolSQLError) -> LogicalPlan {
+        var columns = plan.columns
+        if columnAliases.count > columns.count {
+            throw PoolSQLError(.invalidColumnReference,
+                               "table \"\(name)\" has \(columns.count) columns available but \(columnAliases.count) columns specified",
+                               range: columnAliases.first?.range ?? range)
+        }
+        for (i, alias) in columnAliases.enumerated() { columns[i].name = alias.value }
+        for i in columns.indices { columns[i].qualifier = name }
+        return .subqueryAlias(columns: columns, plan)
     }
 
     /// Binds an expression that may not reference columns (SET values, pool options).
@@ -46,15 +127,11 @@ public struct QueryPlanner: Sendable {
             throw PoolSQLError.notSupported("SELECT DISTINCT ON", range: exprs.first?.range)
         }
 
-        // FROM
-        var plan: LogicalPlan
-        switch select.from.count {
-        case 0:
-            plan = .singleRow
-        case 1:
-            plan = try planTableRef(select.from[0])
-        default:
-            throw PoolSQLError.notSupported("multiple FROM items (joins)", range: select.from[1].firstRange)
+        // FROM: comma-separated items are cross joined.
+        var plan: LogicalPlan = .singleRow
+        for (i, item) in select.from.enumerated() {
+            let next = try planTableRef(item)
+            plan = i == 0 ? next : .join(.inner, condition: nil, left: plan, right: next)
         }
         let inputScope = BindScope(columns: plan.columns)
 
@@ -264,21 +341,53 @@ public struct QueryPlanner: Sendable {
     func planTableRef(_ ref: TableRef) throws(PoolSQLError) -> LogicalPlan {
         switch ref {
         case let .table(name, alias):
+            if name.parts.count == 1, let cte = ctes[name.name.value] {
+                guard let alias else { return cte }
+                return try aliased(cte, as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
+            }
             if name.parts.count > 1, let schema = name.parts.first, name.parts.count > 2 || !["public", "pg_catalog", "poolsql"].contains(schema.value) {
                 throw PoolSQLError(.undefinedTable, "relation \"\(name.parts.map(\.value).joined(separator: "."))\" does not exist", range: name.range)
             }
             let tableName = name.name.value
             let provider = try catalog.resolveTable(tableName, range: name.range)
+            let scan = LogicalPlan.scan(TableScan(tableName: tableName, qualifier: alias?.name.value ?? tableName, provider: provider))
             if let alias, !alias.columns.isEmpty {
-                throw PoolSQLError.notSupported("column aliases in FROM", range: alias.columns.first?.range)
+                return try aliased(scan, as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
             }
-            return .scan(TableScan(tableName: tableName, qualifier: alias?.name.value ?? tableName, provider: provider))
-        case let .derived(_, query, _):
-            throw PoolSQLError.notSupported("subqueries in FROM", range: query.firstRange)
+            return scan
+        case let .derived(lateral, query, alias):
+            if lateral {
+                throw PoolSQLError.notSupported("LATERAL", range: alias?.name.range ?? query.firstRange)
+            }
+            guard let alias else {
+                throw PoolSQLError(.syntaxError, "subquery in FROM must have an alias",
+                                   hint: "For example, FROM (SELECT ...) [AS] foo.", range: query.firstRange)
+            }
+            return try aliased(try plan(query), as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
         case let .function(call, _):
             throw PoolSQLError.notSupported("table functions", range: call.name.range)
-        case .join:
-            throw PoolSQLError.notSupported("JOIN", range: ref.firstRange)
+        case let .join(join):
+            let left = try planTableRef(join.left)
+            let right = try planTableRef(join.right)
+            let type: JoinType
+            switch join.kind {
+            case .inner, .cross: type = .inner
+            case .left: type = .left
+            case .right: type = .right
+            case .full: type = .full
+            }
+            switch join.constraint {
+            case .none:
+                return .join(type, condition: nil, left: left, right: right)
+            case let .on(expr):
+                let binder = ExpressionBinder(scope: BindScope(columns: left.columns + right.columns), clause: "JOIN conditions")
+                let condition = try binder.requireBoolean(try binder.bind(expr), argumentOf: "JOIN/ON", range: expr.range)
+                return .join(type, condition: condition, left: left, right: right)
+            case .using:
+                throw PoolSQLError.notSupported("JOIN … USING", range: join.right.firstRange)
+            case .natural:
+                throw PoolSQLError.notSupported("NATURAL JOIN", range: join.right.firstRange)
+            }
         }
     }
 }

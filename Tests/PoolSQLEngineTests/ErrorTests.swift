@@ -101,11 +101,11 @@ import Testing
         #expect(a.code == .featureNotSupported)
         #expect(a.range?.start.column == 11)
 
-        let j = try error("SELECT 1 FROM pools a JOIN pools b ON true")
+        let j = try error("SELECT 1 FROM pools a JOIN pools b USING (pool_name)")
         #expect(j.code == .featureNotSupported)
         #expect(j.range != nil)
 
-        #expect(try error("SELECT 1 UNION SELECT 2").code == .featureNotSupported)
-        #expect(try error("WITH t AS (SELECT 1) SELECT * FROM t").code == .featureNotSupported)
+        #expect(try error("SELECT 1 INTERSECT SELECT 2").code == .featureNotSupported)
+        #expect(try error("WITH RECURSIVE t AS (SELECT 1) SELECT * FROM t").code == .featureNotSupported)
     }
 }
