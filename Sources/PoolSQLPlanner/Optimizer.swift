@@ -301,9 +301,14 @@ struct ProjectionPushdownRule {
             let child = prune(input, required: nil)
             return (.distinct(child.plan), child.mapping)
         case let .projection(exprs, columns, input):
-            let used = exprs.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+            // Drop outputs nobody above reads (e.g. unused columns of a subquery).
+            let keep = required.map { r in exprs.indices.filter { r.contains($0) } } ?? Array(exprs.indices)
+            let kept = keep.map { exprs[$0] }
+            let used = kept.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
             let child = prune(input, required: used)
-            return (.projection(exprs.map { $0.remappingColumns(child.mapping) }, columns, child.plan), identity(columns.count))
+            var mapping: [Int: Int] = [:]
+            for (new, old) in keep.enumerated() { mapping[old] = new }
+            return (.projection(kept.map { $0.remappingColumns(child.mapping) }, keep.map { columns[$0] }, child.plan), mapping)
         case let .aggregate(groups, aggregates, columns, input):
             var used = Set<Int>()
             for e in groups + aggregates.flatMap(\.expressions) { used.formUnion(e.referencedColumns) }

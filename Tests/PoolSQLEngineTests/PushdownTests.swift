@@ -133,4 +133,40 @@ import Testing
         #expect(try table.scan(ScanRequest(filters: [ScanFilter(column: 2, op: .isNull)])).count == 1)
         #expect(try table.scan(ScanRequest(filters: [ScanFilter(column: 2, op: .in, value: .array([.int(10), .int(20), .null])) ])).count == 2)
     }
+
+    @Test func filtersReachScansThroughSubqueriesAndCTEs() throws {
+        let table = RecordingTable(support: { _ in .exact })
+        let sql = "WITH busy AS (SELECT pool_name AS name, in_use FROM pools) SELECT name FROM busy WHERE name = 'orders'"
+        #expect(try Harness.lines(sql, tables: ["pools": table]) == ["orders"])
+        #expect(table.requests.last?.filters == [ScanFilter(column: 0, op: .equal, value: .text("orders"))])
+        #expect(table.requests.last?.projection == [0])
+
+        _ = try Harness.run("SELECT * FROM (SELECT pool_name, max_size - in_use AS free FROM pools) s WHERE s.free > 5 AND s.pool_name LIKE 'o%'",
+                            tables: ["pools": table])
+        // The computed column's filter stays above the scan; the plain one is pushed.
+        #expect(table.requests.last?.filters == [ScanFilter(column: 0, op: .like, value: .text("o%"))])
+    }
+
+    @Test func filtersReachTheRightSideOfJoins() throws {
+        let left = RecordingTable(support: { _ in .exact })
+        let right = RecordingTable(support: { _ in .exact })
+        let tables: [String: any TableProvider] = ["pools": left, "other": right]
+        let rows = try Harness.lines(
+            "SELECT p.pool_name, o.in_use FROM pools p JOIN other o ON o.pool_name = p.pool_name AND o.in_use > 10 WHERE p.environment = 'prod' ORDER BY 1",
+            tables: tables)
+        #expect(rows == ["billing 50", "orders 42"])
+        #expect(left.requests.last?.filters == [ScanFilter(column: 1, op: .equal, value: .text("prod"))])
+        #expect(right.requests.last?.filters == [ScanFilter(column: 3, op: .greater, value: .int(10))])
+        #expect(left.requests.last?.projection == [0])
+        #expect(right.requests.last?.projection == [0, 3])
+
+        // A WHERE filter on the NULL-padded side of a LEFT JOIN must stay above the join.
+        _ = try Harness.run("SELECT p.pool_name FROM pools p LEFT JOIN other o ON o.pool_name = p.pool_name WHERE o.in_use > 10",
+                            tables: tables)
+        #expect(right.requests.last?.filters == [])
+        let plan = try Harness.explain("SELECT p.pool_name FROM pools p LEFT JOIN other o ON o.pool_name = p.pool_name WHERE o.in_use > 10",
+                                       tables: tables)
+        #expect(plan.first(where: { $0.contains("Filter") })?.contains("in_use > 10") == true)
+        #expect(plan.contains(where: { $0.contains("Left Join: pool_name = pool_name") }))
+    }
 }
