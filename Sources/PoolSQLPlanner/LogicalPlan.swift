@@ -99,6 +99,9 @@ public indirect enum LogicalPlan: Sendable {
     case values(rows: [[BoundExpr]], columns: [PlanColumn])
     /// Nested-loop join; output rows are the left columns followed by the right ones.
     case join(JoinType, condition: BoundExpr?, left: LogicalPlan, right: LogicalPlan)
+    /// UNION / INTERSECT / EXCEPT [ALL]; both inputs have the same column types, the output
+    /// takes the left input's names.
+    case setOperation(SetOperationType, all: Bool, left: LogicalPlan, right: LogicalPlan)
 
     public var columns: [PlanColumn] {
         switch self {
@@ -111,6 +114,8 @@ public indirect enum LogicalPlan: Sendable {
         case let .values(_, columns): return columns
         case let .join(_, _, left, right):
             return left.columns + right.columns
+        case let .setOperation(_, _, left, _):
+            return left.columns.map { PlanColumn(name: $0.name, type: $0.type) }
         }
     }
 }
@@ -121,4 +126,10 @@ public enum JoinType: String, Sendable, Hashable {
     case left = "Left"
     case right = "Right"
     case full = "Full"
+}
+
+public enum SetOperationType: String, Sendable, Hashable {
+    case union = "Union"
+    case intersect = "Intersect"
+    case except = "Except"
 }

@@ -28,6 +28,7 @@ extension LogicalPlan {
         case let .aggregate(g, a, c, input): return .aggregate(groups: g, aggregates: a, columns: c, transform(input))
         case let .subqueryAlias(c, input): return .subqueryAlias(columns: c, transform(input))
         case let .join(t, condition, l, r): return .join(t, condition: condition, left: transform(l), right: transform(r))
+        case let .setOperation(t, all, l, r): return .setOperation(t, all: all, left: transform(l), right: transform(r))
         }
     }
 }
@@ -269,6 +270,10 @@ struct ProjectionPushdownRule {
             return (.scan(scan), mapping)
         case .singleRow, .values:
             return (plan, identity(plan.columns.count))
+        case let .setOperation(type, all, left, right):
+            // Every column takes part in the row comparison.
+            let l = prune(left, required: nil), r = prune(right, required: nil)
+            return (.setOperation(type, all: all, left: l.plan, right: r.plan), identity(plan.columns.count))
         case let .subqueryAlias(columns, input):
             // The alias renames its input's columns one to one; narrow both alike.
             let child = prune(input, required: required)

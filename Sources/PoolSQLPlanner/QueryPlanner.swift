@@ -40,8 +40,57 @@ public struct QueryPlanner: Sendable {
                 plan = try planner.orderAndLimit(plan, query: query)
             }
             return plan
-        case let .setOperation(op, _, _, _):
-            throw PoolSQLError.notSupported(op.rawValue)
+        case .setOperation:
+            return try planner.orderAndLimit(try planner.planSetExpr(query.body), query: query)
+        }
+    }
+
+    /// A query body without its ORDER BY/LIMIT (an operand of a set operation).
+    func planSetExpr(_ body: SetExpr) throws(PoolSQLError) -> LogicalPlan {
+        switch body {
+        case let .select(select):
+            return try planSelect(select, orderBy: [], limit: nil, offset: nil, keepUntypedOutputs: true)
+        case let .values(values):
+            return try planValues(values)
+        case let .query(query):
+            return try plan(query)
+        case let .setOperation(op, quantifier, leftBody, rightBody):
+            let left = try planSetExpr(leftBody)
+            let right = try planSetExpr(rightBody)
+            let (lc, rc) = (left.columns, right.columns)
+            guard lc.count == rc.count else {
+                throw PoolSQLError(.syntaxError, "each \(op.rawValue) query must have the same number of columns", range: rightBody.firstRange)
+            }
+            // Convert both sides to the common type of each column.
+            var leftExprs: [BoundExpr] = [], rightExprs: [BoundExpr] = [], columns: [PlanColumn] = []
+            let binder = ExpressionBinder(scope: .empty, clause: op.rawValue)
+            for i in lc.indices {
+                let (common, _) = TypeCoercion.commonType([lc[i].type, rc[i].type])
+                guard let type = common, TypeCoercion.isImplicit(lc[i].type, type) || lc[i].type == .unknown,
+                      TypeCoercion.isImplicit(rc[i].type, type) || rc[i].type == .unknown
+                else {
+                    throw PoolSQLError(.datatypeMismatch, "\(op.rawValue) types \(lc[i].type.postgresName) and \(rc[i].type.postgresName) cannot be matched",
+                                       range: rightBody.firstRange)
+                }
+                // Untyped columns hold text or NULL at run time; converting them is a cast.
+                func convert(_ c: PlanColumn, _ i: Int) throws(PoolSQLError) -> BoundExpr {
+                    let column = BoundExpr.column(index: i, name: c.name, type: c.type)
+                    if c.type == .unknown { return type == .unknown ? column : .cast(column, to: type, range: nil) }
+                    return try binder.coerce(column, to: type, range: nil)
+                }
+                leftExprs.append(try convert(lc[i], i))
+                rightExprs.append(try convert(rc[i], i))
+                columns.append(PlanColumn(name: lc[i].name, type: type))
+            }
+            let type: SetOperationType
+            switch op {
+            case .union: type = .union
+            case .intersect: type = .intersect
+            case .except: type = .except
+            }
+            return .setOperation(type, all: quantifier == .all,
+                                 left: .projection(leftExprs, columns, left),
+                                 right: .projection(rightExprs, columns.map { PlanColumn(name: $0.name, type: $0.type) }, right))
         }
     }
 
@@ -63,7 +112,8 @@ public struct QueryPlanner: Sendable {
                 index = columns.firstIndex(where: { $0.name == name.value })
             }
             guard let index else {
-                throw PoolSQLError.notSupported("ORDER BY expressions on VALUES or set operations", range: item.expr.range)
+                throw PoolSQLError(.featureNotSupported, "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                                   detail: "Only result column names can be used, not expressions or functions.", range: item.expr.range)
             }
             keys.append(SortKey(expr: .column(index: index, name: columns[index].name, type: columns[index].type),
                                 ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
@@ -119,7 +169,10 @@ public struct QueryPlanner: Sendable {
 
     // MARK: SELECT
 
-    func planSelect(_ select: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?) throws(PoolSQLError) -> LogicalPlan {
+    /// `keepUntypedOutputs`: leave bare string literals and NULLs of the select list untyped,
+    /// so a set operation can give them the other side's type (`SELECT 1 UNION SELECT NULL`).
+    func planSelect(_ select: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?,
+                    keepUntypedOutputs: Bool = false) throws(PoolSQLError) -> LogicalPlan {
         if let window = select.windows.first {
             throw PoolSQLError.notSupported("WINDOW clauses", range: window.name.range)
         }
@@ -192,7 +245,7 @@ public struct QueryPlanner: Sendable {
             case let .expr(expr, alias):
                 var bound = try binder.bind(expr)
                 // A bare untyped literal in the select list is text, as in PostgreSQL.
-                if bound.type == .unknown { bound = try binder.coerce(bound, to: .text, range: expr.range) }
+                if bound.type == .unknown && !keepUntypedOutputs { bound = try binder.coerce(bound, to: .text, range: expr.range) }
                 exprs.append(bound)
                 columns.append(PlanColumn(name: alias?.value ?? OutputNaming.name(of: expr), type: bound.type))
                 sourceExprs.append(expr)
@@ -400,6 +453,21 @@ extension TableRef {
         case let .derived(_, query, alias): return alias?.name.range ?? query.firstRange
         case let .function(call, _): return call.name.range
         case let .join(join): return join.left.firstRange ?? join.right.firstRange
+        }
+    }
+}
+
+extension SetExpr {
+    var firstRange: SourceRange? {
+        switch self {
+        case let .select(select):
+            for item in select.projection {
+                if case let .expr(e, _) = item, let r = e.range { return r }
+            }
+            return nil
+        case let .values(values): return values.rows.first?.first?.range
+        case let .query(query): return query.firstRange
+        case let .setOperation(_, _, left, _): return left.firstRange
         }
     }
 }

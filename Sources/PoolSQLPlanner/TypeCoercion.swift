@@ -53,7 +53,7 @@ enum TypeCoercion {
                 return (nil, (current, t, i))
             }
         }
-        return (result ?? .text, nil)
+        return (result ?? .text, nil)  // all untyped: text, as PostgreSQL resolves unknown
     }
 
     /// Whether a value of `from` converts to `to` silently (in expressions and assignments).

@@ -105,7 +105,7 @@ import Testing
         #expect(j.code == .featureNotSupported)
         #expect(j.range != nil)
 
-        #expect(try error("SELECT 1 INTERSECT SELECT 2").code == .featureNotSupported)
+        #expect(try error("SELECT (SELECT 1)").code == .featureNotSupported)
         #expect(try error("WITH RECURSIVE t AS (SELECT 1) SELECT * FROM t").code == .featureNotSupported)
     }
 }
