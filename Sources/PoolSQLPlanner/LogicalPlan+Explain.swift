@@ -53,7 +53,7 @@ extension LogicalPlan {
         case let .values(rows, _):
             return ["\(pad)Values: \(rows.count) row\(rows.count == 1 ? "" : "s")"]
         case let .join(type, condition, left, right):
-            let names = (left.columns + right.columns).map(\.name)
+            let names = (left.columns + right.columns).map { c in c.qualifier.map { "\($0).\(c.name)" } ?? c.name }
             var line = "\(pad)\(condition == nil && type == .inner ? "Cross" : type.rawValue) Join"
             if let condition { line += ": \(condition.rendered(columnNames: names))" }
             return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)

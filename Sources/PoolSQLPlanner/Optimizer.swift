@@ -11,7 +11,8 @@ public struct Optimizer: Sendable {
         plan = FilterPushdownRule().apply(plan)
         plan = LimitPushdownRule().apply(plan)
         plan = ProjectionPushdownRule().apply(plan)
-        return plan
+        plan = ProjectionMergeRule().apply(plan)
+        return ConstantFolding(context: context).apply(plan)
     }
 }
 
@@ -184,6 +185,13 @@ struct FilterPushdownRule {
             return nil
         }
         switch expr {
+        case .column:
+            // A boolean column on its own: `WHERE enabled`.
+            guard let c = column(expr), expr.type == .boolean else { return nil }
+            return [ScanFilter(column: c, op: .equal, value: .bool(true))]
+        case let .not(inner):
+            guard let c = column(inner), inner.type == .boolean else { return nil }
+            return [ScanFilter(column: c, op: .equal, value: .bool(false))]
         case let .comparison(op, l, r):
             if let c = column(l), let v = constant(r) { return [ScanFilter(column: c, op: op.scanOperator, value: v)] }
             if let c = column(r), let v = constant(l) { return [ScanFilter(column: c, op: op.flipped.scanOperator, value: v)] }
@@ -328,5 +336,15 @@ struct ProjectionPushdownRule {
         var m: [Int: Int] = [:]
         for i in 0..<n { m[i] = i }
         return m
+    }
+}
+
+/// Collapses a projection directly over another into one (substituting the inner
+/// expressions), so plans do not copy rows twice.
+struct ProjectionMergeRule {
+    func apply(_ plan: LogicalPlan) -> LogicalPlan {
+        let plan = plan.withInput(apply)
+        guard case let .projection(outer, columns, .projection(inner, _, input)) = plan else { return plan }
+        return .projection(outer.map { $0.substitutingColumns(inner) }, columns, input)
     }
 }

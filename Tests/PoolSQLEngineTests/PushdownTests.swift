@@ -167,6 +167,6 @@ import Testing
         let plan = try Harness.explain("SELECT p.pool_name FROM pools p LEFT JOIN other o ON o.pool_name = p.pool_name WHERE o.in_use > 10",
                                        tables: tables)
         #expect(plan.first(where: { $0.contains("Filter") })?.contains("in_use > 10") == true)
-        #expect(plan.contains(where: { $0.contains("Left Join: pool_name = pool_name") }))
+        #expect(plan.contains(where: { $0.contains("Left Join: o.pool_name = p.pool_name") }))
     }
 }

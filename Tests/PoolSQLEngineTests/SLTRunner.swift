@@ -96,7 +96,7 @@ struct SLTRunner {
                     for (t, column) in zip(types, result.columns) where !SLTRunner.typeMatches(t, column.type) {
                         fail("column \(column.name): type \(column.type) does not match '\(t)'")
                     }
-                    var actual = result.rows.map { $0.map(SLTRunner.render).joined(separator: " ") }
+                    var actual = result.rows.map { SLTRunner.normalize($0.map(SLTRunner.render).joined(separator: " ")) }
                     var wanted = expected.map(SLTRunner.normalize)
                     if rowsort { actual.sort(); wanted.sort() }
                     if actual != wanted {
@@ -169,8 +169,10 @@ struct SLTRunner {
         }
     }
 
+    /// Collapses runs of spaces/tabs between values; leading indentation (EXPLAIN trees) stays.
     static func normalize(_ line: String) -> String {
-        line.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+        let indent = line.prefix(while: { $0 == " " })
+        return indent + line.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
     static func typeMatches(_ letter: Character, _ type: DataType) -> Bool {
