@@ -164,6 +164,7 @@ extension ScalarFunction {
             break
         }
         if values.contains(where: \.isNull) { return .null }
+        if let result = try invokeExtended(values, type: type) { return result }
         switch (self, values.first) {
         case let (.abs, .int(i)?):
             guard i != Int64.min, Value.integerFits(Swift.abs(i), type) else { throw Value.integerOutOfRange(type) }

@@ -94,14 +94,28 @@ struct ExpressionBinder {
             return try bindCast(try bind(e), to: type, innerRange: e.range, range: range)
         case let .function(call):
             return try bindFunction(call, range: range)
-        case .extract:
-            throw PoolSQLError.notSupported("EXTRACT", range: range)
-        case .substring:
-            throw PoolSQLError.notSupported("SUBSTRING", range: range)
-        case .position:
-            throw PoolSQLError.notSupported("POSITION", range: range)
-        case .trim:
-            throw PoolSQLError.notSupported("TRIM", range: range)
+        case let .extract(field, value):
+            return try bindSpecialForm("extract", [Expr(.literal(.string(field)), range: range), value], range: range)
+        case let .substring(value, from, length):
+            if let from, let length {
+                return try bindSpecialForm("substring", [value, from, length], range: range)
+            }
+            if let from {
+                let start = try bind(from)
+                guard start.type.isInteger || start.type == .unknown else {
+                    throw PoolSQLError.notSupported("SUBSTRING with a regular expression", range: range)
+                }
+                return try bindSpecialForm("substring", [value, from], range: range)
+            }
+            if let length {
+                return try bindSpecialForm("substring", [value, Expr(.literal(.integer(1)), range: range), length], range: range)
+            }
+            return try bindSpecialForm("substring", [value], range: range)
+        case let .position(needle, haystack):
+            return try bindSpecialForm("strpos", [haystack, needle], range: range)
+        case let .trim(value, side, characters):
+            let name = side == .leading ? "ltrim" : side == .trailing ? "rtrim" : "btrim"
+            return try bindSpecialForm(name, [value] + (characters.map { [$0] } ?? []), range: range)
         case .array:
             throw PoolSQLError.notSupported("ARRAY constructors", range: range)
         case .subscripted:
