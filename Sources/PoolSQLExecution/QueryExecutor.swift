@@ -9,7 +9,7 @@ public enum QueryExecutor {
     public static func execute(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> ResultSet {
         let plan = try optimizedPlan(query: query, catalog: catalog, context: context)
         let physical = PhysicalPlanner().plan(plan)
-        let rows = try physical.execute(context)
+        let rows = try physical.execute(withSubqueries(context))
         return ResultSet(columns: plan.columns.map { (name: $0.name, type: $0.type) }, rows: rows)
     }
 
@@ -22,5 +22,16 @@ public enum QueryExecutor {
     public static func optimizedPlan(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> LogicalPlan {
         let logical = try QueryPlanner(catalog: catalog).plan(query)
         return Optimizer().optimize(logical, context: context)
+    }
+
+    /// The context with a runner for subqueries inside expressions (one cache per statement).
+    static func withSubqueries(_ context: ExecutionContext) -> ExecutionContext {
+        var context = context
+        if context.subqueryRunner == nil {
+            context.subqueryRunner = SubqueryRunner { plan, ctx throws(PoolSQLError) in
+                try PhysicalPlanner().plan(plan).execute(ctx)
+            }
+        }
+        return context
     }
 }

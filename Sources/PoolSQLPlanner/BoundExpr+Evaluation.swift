@@ -100,6 +100,26 @@ extension BoundExpr {
         case let .cast(e, type, range):
             let v = try e.evaluate(row: row, context: context)
             return try BoundExpr.locate(range) { () throws(PoolSQLError) in try v.cast(to: type) }
+        case let .scalarSubquery(subquery, _, range):
+            let rows = try context.rows(of: subquery)
+            if rows.count > 1 {
+                throw PoolSQLError(.cardinalityViolation, "more than one row returned by a subquery used as an expression", range: range)
+            }
+            return rows.first?.first ?? .null
+        case let .exists(subquery):
+            return .bool(!(try context.rows(of: subquery)).isEmpty)
+        case let .inSubquery(e, subquery, negated):
+            let v = try e.evaluate(row: row, context: context)
+            if v.isNull { return .null }
+            var sawNull = false
+            for candidate in try context.rows(of: subquery) {
+                switch v.sqlCompare(candidate.first ?? .null) {
+                case 0?: return .bool(!negated)
+                case nil: sawNull = true
+                default: break
+                }
+            }
+            return sawNull ? .null : .bool(negated)
         case let .function(function, args, type, range):
             return try BoundExpr.locate(range) { () throws(PoolSQLError) in
                 try function.invoke(args, type: type, row: row, context: context)

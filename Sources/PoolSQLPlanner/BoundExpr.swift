@@ -58,6 +58,11 @@ public indirect enum BoundExpr: Sendable {
     case caseWhen([(condition: BoundExpr, result: BoundExpr)], otherwise: BoundExpr?, type: DataType)
     case cast(BoundExpr, to: DataType, range: SourceRange?)
     case function(ScalarFunction, [BoundExpr], type: DataType, range: SourceRange?)
+    /// `(SELECT x …)`: the single value of a one-column subquery (NULL when it has no rows).
+    case scalarSubquery(SubqueryPlan, type: DataType, range: SourceRange?)
+    case exists(SubqueryPlan)
+    /// `x [NOT] IN (SELECT y …)`.
+    case inSubquery(BoundExpr, SubqueryPlan, negated: Bool)
 
     /// The SQL type of the expression's values.
     public var type: DataType {
@@ -66,7 +71,8 @@ public indirect enum BoundExpr: Sendable {
         case let .column(_, _, t): return t
         case let .arithmetic(_, _, _, t, _): return t
         case let .negate(_, t, _): return t
-        case .comparison, .isDistinct, .and, .or, .not, .isNull, .isBoolean, .between, .inList, .like: return .boolean
+        case .comparison, .isDistinct, .and, .or, .not, .isNull, .isBoolean, .between, .inList, .like, .exists, .inSubquery: return .boolean
+        case let .scalarSubquery(_, t, _): return t
         case .concat: return .text
         case let .caseWhen(_, _, t): return t
         case let .cast(_, t, _): return t
@@ -77,7 +83,8 @@ public indirect enum BoundExpr: Sendable {
     /// The direct sub-expressions.
     public var children: [BoundExpr] {
         switch self {
-        case .literal, .column: return []
+        case .literal, .column, .scalarSubquery, .exists: return []
+        case let .inSubquery(e, _, _): return [e]
         case let .arithmetic(_, l, r, _, _): return [l, r]
         case let .negate(e, _, _): return [e]
         case let .comparison(_, l, r): return [l, r]
@@ -99,7 +106,8 @@ public indirect enum BoundExpr: Sendable {
     /// Rebuilds the node with each direct child replaced by `transform(child)`.
     public func mapChildren<E: Error>(_ transform: (BoundExpr) throws(E) -> BoundExpr) throws(E) -> BoundExpr {
         switch self {
-        case .literal, .column: return self
+        case .literal, .column, .scalarSubquery, .exists: return self
+        case let .inSubquery(e, plan, n): return .inSubquery(try transform(e), plan, negated: n)
         case let .arithmetic(op, l, r, t, range): return .arithmetic(op, try transform(l), try transform(r), type: t, range: range)
         case let .negate(e, t, range): return .negate(try transform(e), type: t, range: range)
         case let .comparison(op, l, r): return .comparison(op, try transform(l), try transform(r))
@@ -159,7 +167,10 @@ public indirect enum BoundExpr: Sendable {
 
     /// Whether the value depends only on the statement (no column references).
     public var isConstant: Bool {
-        if case .column = self { return false }
+        switch self {
+        case .column, .scalarSubquery, .exists, .inSubquery: return false
+        default: break
+        }
         return children.allSatisfy(\.isConstant)
     }
 
@@ -173,5 +184,17 @@ public indirect enum BoundExpr: Sendable {
         guard var result = parts.first else { return nil }
         for part in parts.dropFirst() { result = .and(result, part) }
         return result
+    }
+}
+
+extension BoundExpr {
+    /// Rebuilds every subquery plan inside the expression (the optimizer optimizes them).
+    public func mappingSubqueries(_ transform: (LogicalPlan) -> LogicalPlan) -> BoundExpr {
+        switch self {
+        case let .scalarSubquery(sub, type, range): return .scalarSubquery(SubqueryPlan(plan: transform(sub.plan)), type: type, range: range)
+        case let .exists(sub): return .exists(SubqueryPlan(plan: transform(sub.plan)))
+        case let .inSubquery(e, sub, n): return .inSubquery(e.mappingSubqueries(transform), SubqueryPlan(plan: transform(sub.plan)), negated: n)
+        default: return mapChildren { (child: BoundExpr) -> BoundExpr in child.mappingSubqueries(transform) }
+        }
     }
 }

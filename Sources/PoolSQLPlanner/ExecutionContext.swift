@@ -8,9 +8,21 @@ public struct ExecutionContext: Sendable {
     /// Returns true when the statement should stop (e.g. the user pressed Ctrl-C).
     public var isCancelled: @Sendable () -> Bool
 
-    public init(statementTimestamp: Timestamp = .now(), isCancelled: @escaping @Sendable () -> Bool = { false }) {
+    /// Runs subqueries inside expressions; set by the executor for the statement.
+    public var subqueryRunner: SubqueryRunner?
+
+    public init(statementTimestamp: Timestamp = .now(), isCancelled: @escaping @Sendable () -> Bool = { false },
+                subqueryRunner: SubqueryRunner? = nil) {
         self.statementTimestamp = statementTimestamp
         self.isCancelled = isCancelled
+        self.subqueryRunner = subqueryRunner
+    }
+
+    func rows(of subquery: SubqueryPlan) throws(PoolSQLError) -> [[Value]] {
+        guard let runner = subqueryRunner else {
+            throw PoolSQLError.notSupported("subqueries in this context")
+        }
+        return try runner.rows(of: subquery, context: self)
     }
 
     /// Throws 57014 when the statement was cancelled.

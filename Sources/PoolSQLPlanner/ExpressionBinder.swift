@@ -11,10 +11,15 @@ struct ExpressionBinder {
     /// calls become references to the Aggregate node's output.
     var grouping: GroupingContext?
 
-    init(scope: BindScope, clause: String, grouping: GroupingContext? = nil) {
+    /// Plans subqueries inside expressions (with the enclosing query's CTEs); nil where
+    /// subqueries are not allowed.
+    var subqueryPlanner: QueryPlanner?
+
+    init(scope: BindScope, clause: String, grouping: GroupingContext? = nil, subqueryPlanner: QueryPlanner? = nil) {
         self.scope = scope
         self.clause = clause
         self.grouping = grouping
+        self.subqueryPlanner = subqueryPlanner
     }
 
     static let aggregateNames: Set<String> = [
@@ -84,8 +89,26 @@ struct ExpressionBinder {
             }
             return .like(try coerce(value, to: .text, range: e.range), pattern: try coerce(pat, to: .text, range: pattern.range),
                          caseInsensitive: caseInsensitive, negated: negated)
-        case .exists, .subquery, .inSubquery, .arraySubquery:
-            throw PoolSQLError.notSupported("subqueries", range: range)
+        case let .exists(query):
+            return .exists(SubqueryPlan(plan: try planSubquery(query, range: range)))
+        case let .subquery(query):
+            let plan = try planSubquery(query, range: range)
+            guard plan.columns.count == 1 else {
+                throw PoolSQLError(.syntaxError, "subquery must return only one column", range: range)
+            }
+            return .scalarSubquery(SubqueryPlan(plan: plan), type: plan.columns[0].type, range: range)
+        case let .inSubquery(e, query, negated):
+            let plan = try planSubquery(query, range: range)
+            guard plan.columns.count == 1 else {
+                throw PoolSQLError(.syntaxError, "subquery has too many columns", range: range)
+            }
+            let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
+            var value = try bind(e)
+            if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
+            _ = try comparable(value, column, op: "=", lRange: e.range, rRange: range, range: range)
+            return .inSubquery(value, SubqueryPlan(plan: plan), negated: negated)
+        case .arraySubquery:
+            throw PoolSQLError.notSupported("ARRAY(subquery)", range: range)
         case .quantified:
             throw PoolSQLError.notSupported("ANY/ALL", range: range)
         case let .caseWhen(operand, branches, elseResult):
@@ -128,6 +151,26 @@ struct ExpressionBinder {
             case .localTimestamp: return .cast(.function(.now, [], type: .timestamptz, range: range), to: .timestamp, range: range)
             default: throw PoolSQLError.notSupported(kind.rawValue, range: range)
             }
+        }
+    }
+
+    /// Plans an uncorrelated subquery. A name the subquery cannot resolve but the enclosing
+    /// query can means a correlated subquery, which is not supported.
+    func planSubquery(_ query: Query, range: SourceRange?) throws(PoolSQLError) -> LogicalPlan {
+        guard let planner = subqueryPlanner else {
+            throw PoolSQLError.notSupported("subqueries in \(clause)", range: range)
+        }
+        do {
+            return try planner.plan(query)
+        } catch where error.code == .undefinedColumn || error.code == .undefinedTable {
+            if let name = error.message.split(separator: "\"").dropFirst().first.map(String.init) ?? error.message.split(separator: " ").dropFirst().first.map(String.init) {
+                let parts = name.split(separator: ".").map(String.init)
+                let outer = scope.columns.contains { c in
+                    parts.count == 2 ? (c.qualifier == parts[0] && c.name == parts[1]) : (c.name == parts[0] || c.qualifier == parts[0])
+                }
+                if outer { throw PoolSQLError.notSupported("correlated subqueries", range: error.range ?? range) }
+            }
+            throw error
         }
     }
 

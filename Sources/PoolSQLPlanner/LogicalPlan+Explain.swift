@@ -105,6 +105,9 @@ extension BoundExpr {
             if let otherwise { s += " ELSE \(r(otherwise))" }
             return s + " END"
         case let .cast(e, t, _): return "CAST(\(r(e)) AS \(t))"
+        case .scalarSubquery: return "(subquery)"
+        case .exists: return "EXISTS (subquery)"
+        case let .inSubquery(e, _, negated): return "\(wrapped(e)) \(negated ? "NOT " : "")IN (subquery)"
         case let .function(f, args, _, _):
             if f == .now && args.isEmpty { return "now()" }
             return "\(f.rawValue)(\(args.map(r).joined(separator: ", ")))"

@@ -7,7 +7,9 @@ public struct Optimizer: Sendable {
     public init() {}
 
     public func optimize(_ plan: LogicalPlan, context: ExecutionContext) -> LogicalPlan {
-        var plan = ConstantFolding(context: context).apply(plan)
+        // Subqueries inside expressions are planned on their own.
+        var plan = plan.mappingExpressions { $0.mappingSubqueries { optimize($0, context: context) } }
+        plan = ConstantFolding(context: context).apply(plan)
         plan = FilterPushdownRule().apply(plan)
         plan = LimitPushdownRule().apply(plan)
         plan = ProjectionPushdownRule().apply(plan)
@@ -30,6 +32,24 @@ extension LogicalPlan {
         case let .subqueryAlias(c, input): return .subqueryAlias(columns: c, transform(input))
         case let .join(t, condition, l, r): return .join(t, condition: condition, left: transform(l), right: transform(r))
         case let .setOperation(t, all, l, r): return .setOperation(t, all: all, left: transform(l), right: transform(r))
+        }
+    }
+}
+
+extension LogicalPlan {
+    /// Rebuilds every expression of every node.
+    func mappingExpressions(_ f: (BoundExpr) -> BoundExpr) -> LogicalPlan {
+        let plan = withInput { $0.mappingExpressions(f) }
+        switch plan {
+        case let .filter(p, input): return .filter(f(p), input)
+        case let .projection(exprs, columns, input): return .projection(exprs.map(f), columns, input)
+        case let .sort(keys, input):
+            return .sort(keys.map { SortKey(expr: f($0.expr), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }, input)
+        case let .aggregate(groups, aggregates, columns, input):
+            return .aggregate(groups: groups.map(f), aggregates: aggregates.map { $0.mapExpressions(f) }, columns: columns, input)
+        case let .join(type, condition, l, r): return .join(type, condition: condition.map(f), left: l, right: r)
+        case let .values(rows, columns): return .values(rows: rows.map { $0.map(f) }, columns: columns)
+        default: return plan
         }
     }
 }

@@ -164,7 +164,7 @@ public struct QueryPlanner: Sendable {
 
     /// Binds an expression that may not reference columns (SET values, pool options).
     public func bindConstant(_ expr: Expr) throws(PoolSQLError) -> BoundExpr {
-        try ExpressionBinder(scope: .empty, clause: "this context").bind(expr)
+        try ExpressionBinder(scope: .empty, clause: "this context", subqueryPlanner: self).bind(expr)
     }
 
     // MARK: SELECT
@@ -190,7 +190,7 @@ public struct QueryPlanner: Sendable {
 
         // WHERE
         if let whereClause = select.whereClause {
-            let binder = ExpressionBinder(scope: inputScope, clause: "WHERE")
+            let binder = ExpressionBinder(scope: inputScope, clause: "WHERE", subqueryPlanner: self)
             let predicate = try binder.requireBoolean(try binder.bind(whereClause), argumentOf: "WHERE", range: whereClause.range)
             plan = .filter(predicate, plan)
         }
@@ -214,7 +214,7 @@ public struct QueryPlanner: Sendable {
         }
 
         // Select list
-        let binder = ExpressionBinder(scope: inputScope, clause: "SELECT", grouping: grouping)
+        let binder = ExpressionBinder(scope: inputScope, clause: "SELECT", grouping: grouping, subqueryPlanner: self)
         var exprs: [BoundExpr] = []
         var columns: [PlanColumn] = []
         var sourceExprs: [Expr?] = []
@@ -268,7 +268,7 @@ public struct QueryPlanner: Sendable {
 
         var having: BoundExpr?
         if let h = select.having {
-            let havingBinder = ExpressionBinder(scope: inputScope, clause: "HAVING", grouping: grouping)
+            let havingBinder = ExpressionBinder(scope: inputScope, clause: "HAVING", grouping: grouping, subqueryPlanner: self)
             having = try havingBinder.requireBoolean(try havingBinder.bind(h), argumentOf: "HAVING", range: h.range)
         }
         if let grouping {
@@ -433,7 +433,7 @@ public struct QueryPlanner: Sendable {
             case .none:
                 return .join(type, condition: nil, left: left, right: right)
             case let .on(expr):
-                let binder = ExpressionBinder(scope: BindScope(columns: left.columns + right.columns), clause: "JOIN conditions")
+                let binder = ExpressionBinder(scope: BindScope(columns: left.columns + right.columns), clause: "JOIN conditions", subqueryPlanner: self)
                 let condition = try binder.requireBoolean(try binder.bind(expr), argumentOf: "JOIN/ON", range: expr.range)
                 return .join(type, condition: condition, left: left, right: right)
             case .using:
