@@ -45,6 +45,9 @@ extension Timestamp {
             scanner.skipSpaces()
             guard scanner.atEnd else { throw invalid }
         }
+        guard year <= Timestamp.maximumYear else {
+            throw PoolSQLError(.datetimeFieldOverflow, "timestamp out of range: \"\(text)\"")
+        }
         guard (1...12).contains(month), day >= 1, day <= Timestamp.daysInMonth(year: year, month: month),
               hour <= 24, minute < 60, second <= 60, !(hour == 24 && (minute != 0 || second != 0 || micro != 0))
         else {

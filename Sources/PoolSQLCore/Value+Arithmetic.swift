@@ -249,6 +249,7 @@ extension Timestamp {
             f.year = totalMonths >= 0 ? totalMonths / 12 : (totalMonths - 11) / 12
             f.month = totalMonths - f.year * 12 + 1
             f.day = min(f.day, Timestamp.daysInMonth(year: f.year, month: f.month))
+            guard abs(f.year) <= Timestamp.maximumYear else { throw PoolSQLError(.datetimeFieldOverflow, "timestamp out of range") }
             result = Timestamp(fields: f)
         }
         let dayMicros = Int64(interval.days).multipliedReportingOverflow(by: 86_400_000_000)
@@ -257,6 +258,9 @@ extension Timestamp {
         if dayMicros.overflow || a.overflow || b.overflow { throw PoolSQLError(.datetimeFieldOverflow, "timestamp out of range") }
         return Timestamp(microseconds: b.partialValue)
     }
+
+    /// Microseconds since 1970 in 64 bits reach about year 294 000; PoolSQL stays well inside.
+    public static let maximumYear = 290_000
 
     public static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -196,7 +196,7 @@ extension ScalarFunction {
             return .double(d.rounded(.toNearestOrEven))
         case let (.round, .numeric(n)?):
             var places = 0
-            if values.count > 1, case let .int(p) = values[1] { places = Int(clamping: p) }
+            if values.count > 1, case let .int(p) = values[1] { places = Int(Swift.max(-1000, Swift.min(1000, p))) }
             if places < 0 {
                 // Negative places round to tens, hundreds, … and keep scale 0.
                 var v = n.value
@@ -204,7 +204,7 @@ extension ScalarFunction {
                 NSDecimalRound(&r, &v, places, .plain)
                 return .numeric(SQLNumeric(r, scale: 0))
             }
-            return .numeric(n.rounded(toPlaces: Swift.min(places, 1000)))
+            return .numeric(n.rounded(toPlaces: places))
         case let (.power, .double(x)?):
             guard values.count == 2, case let .double(y) = values[1] else { break }
             if x == 0 && y < 0 {

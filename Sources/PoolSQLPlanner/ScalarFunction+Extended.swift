@@ -8,7 +8,7 @@ extension ScalarFunction {
         switch self {
         case .floor, .ceil, .trunc:
             let places: Int
-            if values.count > 1, case let .int(p) = values[1] { places = Int(clamping: p) } else { places = 0 }
+            if values.count > 1, case let .int(p) = values[1] { places = Int(Swift.max(-1000, Swift.min(1000, p))) } else { places = 0 }
             switch values[0] {
             case let .double(d):
                 return .double(self == .floor ? d.rounded(.down) : self == .ceil ? d.rounded(.up) : d.rounded(.towardZero))
