@@ -18,6 +18,12 @@ public enum QueryExecutor {
         try optimizedPlan(query: query, catalog: catalog, context: context).explainLines()
     }
 
+    /// The output columns `query` would produce, without running it (for views and
+    /// `CREATE TABLE … AS`).
+    public static func columns(of query: Query, catalog: any Catalog) throws(PoolSQLError) -> [(name: String, type: DataType)] {
+        try QueryPlanner(catalog: catalog).plan(query).columns.map { (name: $0.name, type: $0.type) }
+    }
+
     /// The bound and optimized logical plan of `query`.
     public static func optimizedPlan(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> LogicalPlan {
         let logical = try QueryPlanner(catalog: catalog).plan(query)

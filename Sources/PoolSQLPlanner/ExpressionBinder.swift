@@ -78,14 +78,19 @@ struct ExpressionBinder {
             let coerced = try coerceToCommon(bound, ranges: ranges, context: "BETWEEN", fallbackOp: true, range: range)
             return .between(coerced[0], low: coerced[1], high: coerced[2], negated: negated)
         case let .like(e, pattern, escape, caseInsensitive, negated):
-            if let escape {
-                throw PoolSQLError.notSupported("LIKE … ESCAPE", range: escape.range)
-            }
             let value = try bind(e)
             let pat = try bind(pattern)
             let opName = (negated ? "!" : "") + (caseInsensitive ? "~~*" : "~~")
             guard isTextual(value.type), isTextual(pat.type) else {
                 throw operatorDoesNotExist(opName, value.type, pat.type, range: range)
+            }
+            if let escape {
+                let esc = try bind(escape)
+                guard isTextual(esc.type) else { throw operatorDoesNotExist(opName, value.type, esc.type, range: escape.range) }
+                let match = BoundExpr.function(.likeEscape, [try coerce(value, to: .text, range: e.range), try coerce(pat, to: .text, range: pattern.range),
+                                                             try coerce(esc, to: .text, range: escape.range), .literal(.bool(caseInsensitive), .boolean)],
+                                               type: .boolean, range: range)
+                return negated ? .not(match) : match
             }
             return .like(try coerce(value, to: .text, range: e.range), pattern: try coerce(pat, to: .text, range: pattern.range),
                          caseInsensitive: caseInsensitive, negated: negated)
@@ -263,7 +268,12 @@ struct ExpressionBinder {
             if r.type == .unknown { r = try coerce(r, to: .text, range: rExpr.range) }
             return .concat(l, r)
         case .regexMatch, .regexMatchCaseInsensitive, .regexNotMatch, .regexNotMatchCaseInsensitive:
-            throw PoolSQLError.notSupported("regular expression operators", range: range)
+            let l = try bind(lExpr), r = try bind(rExpr)
+            guard isTextual(l.type), isTextual(r.type) else { throw operatorDoesNotExist(op.rawValue, l.type, r.type, range: range) }
+            let insensitive = op == .regexMatchCaseInsensitive || op == .regexNotMatchCaseInsensitive
+            let match = BoundExpr.function(.regexMatch, [try coerce(l, to: .text, range: lExpr.range), try coerce(r, to: .text, range: rExpr.range),
+                                                         .literal(.bool(insensitive), .boolean)], type: .boolean, range: range)
+            return op == .regexMatch || op == .regexMatchCaseInsensitive ? match : .not(match)
         case .contains, .containedBy, .overlaps:
             throw PoolSQLError.notSupported("array operators", range: range)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PoolSQLCatalog
 import PoolSQLCore
 
 extension ScalarFunction {
@@ -70,6 +71,22 @@ extension ScalarFunction {
             let fields = delimiter.isEmpty ? [s] : s.components(separatedBy: delimiter)
             let index = n > 0 ? Int(n) - 1 : fields.count + Int(n)
             return .text(index >= 0 && index < fields.count ? fields[index] : "")
+        case .regexMatch:
+            guard case let .text(text) = values[0], case let .text(pattern) = values[1], case let .bool(insensitive) = values[2] else { return nil }
+            let regex: NSRegularExpression
+            do {
+                regex = try NSRegularExpression(pattern: pattern, options: insensitive ? [.caseInsensitive] : [])
+            } catch {
+                throw PoolSQLError(.init("2201B"), "invalid regular expression: \(pattern)")
+            }
+            return .bool(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
+        case .likeEscape:
+            guard case let .text(text) = values[0], case let .text(pattern) = values[1], case let .text(escape) = values[2],
+                  case let .bool(insensitive) = values[3] else { return nil }
+            guard escape.count <= 1 else {
+                throw PoolSQLError(.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
+            }
+            return .bool(LikePattern(pattern, caseInsensitive: insensitive, escape: escape.first).matches(text))
         case .startsWith:
             guard case let .text(s) = values[0], case let .text(prefix) = values[1] else { return nil }
             return .bool(s.hasPrefix(prefix))

@@ -36,10 +36,14 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     case right
     case splitPart = "split_part"
     case startsWith = "starts_with"
+    /// `text ~ pattern` (`regex_match(text, pattern, case_insensitive)`).
+    case regexMatch = "regex_match"
+    /// `text LIKE pattern ESCAPE e` (`like_escape(text, pattern, escape, case_insensitive)`).
+    case likeEscape = "like_escape"
 
     /// Every function name the binder knows, for "did you mean" hints.
     public static var knownNames: [String] {
-        allCases.filter { $0 != .extract }.map(\.rawValue)
+        allCases.filter { $0 != .extract && $0 != .regexMatch && $0 != .likeEscape }.map(\.rawValue)
             + ["char_length", "character_length", "current_timestamp", "ceiling", "substr", "position", "trim"]
     }
 
@@ -50,6 +54,7 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
         case "ceiling": return .ceil
         case "substr": return .substring
         case "pow": return .power
+        case "regex_match", "like_escape": return nil
         default: return ScalarFunction(rawValue: name)
         }
     }
