@@ -18,6 +18,8 @@ public struct PhysicalPlanner: Sendable {
         case let .values(rows, columns): return ValuesExec(rows: rows, columns: columns)
         case let .join(type, condition, left, right):
             return NestedLoopJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
+        case let .window(calls, input):
+            return WindowExec(calls: calls, input: plan(input), columns: logical.columns)
         case let .setOperation(type, all, left, right):
             return SetOperationExec(type: type, all: all, left: plan(left), right: plan(right))
         case let .aggregate(groups, aggregates, columns, input):

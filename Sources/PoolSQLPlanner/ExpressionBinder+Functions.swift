@@ -4,9 +4,6 @@ import PoolSQLSyntax
 extension ExpressionBinder {
     func bindFunction(_ call: FunctionCall, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
         let name = call.name.name.value
-        if call.over != nil {
-            throw PoolSQLError.notSupported("window functions", range: range)
-        }
         if ExpressionBinder.aggregateNames.contains(name), call.name.parts.count == 1 {
             // Aggregates above GROUP BY are handled by the grouping context; anywhere else
             // they are misplaced.
@@ -16,7 +13,7 @@ extension ExpressionBinder {
             throw PoolSQLError(.groupingError, "aggregate functions are not allowed in \(clause)", range: range)
         }
         if ExpressionBinder.windowOnlyNames.contains(name) {
-            throw PoolSQLError(.windowingError, "window function \(name) requires an OVER clause", range: range)
+            throw PoolSQLError(.wrongObjectType, "window function \(name) requires an OVER clause", range: range)
         }
         if call.distinct || !call.orderBy.isEmpty || !call.withinGroup.isEmpty || call.filter != nil || call.star {
             throw PoolSQLError(.syntaxError, "DISTINCT, ORDER BY, FILTER and * are only allowed in aggregate calls", range: range)

@@ -11,6 +11,8 @@ struct ExpressionBinder {
     /// calls become references to the Aggregate node's output.
     var grouping: GroupingContext?
 
+    /// Set where window functions are allowed (select list, ORDER BY).
+    var windows: WindowContext?
     /// Plans subqueries inside expressions (with the enclosing query's CTEs); nil where
     /// subqueries are not allowed.
     var subqueryPlanner: QueryPlanner?
@@ -32,6 +34,17 @@ struct ExpressionBinder {
 
     func bind(_ expr: Expr) throws(PoolSQLError) -> BoundExpr {
         let range = expr.range
+        if case let .function(call) = expr.kind, let over = call.over {
+            guard let windows else {
+                if clause == "window function arguments" {
+                    throw PoolSQLError(.windowingError, "window function calls cannot be nested", range: range)
+                }
+                throw PoolSQLError(.windowingError, "window functions are not allowed in \(clause)", range: range)
+            }
+            return try windows.reference(for: expr) { () throws(PoolSQLError) -> WindowCall in
+                try bindWindowCall(call, over: over, range: range)
+            }
+        }
         if let grouping {
             if let reference = try grouping.groupReference(for: expr, clause: clause) { return reference }
             if case let .function(call) = expr.kind, call.over == nil, call.name.parts.count == 1,

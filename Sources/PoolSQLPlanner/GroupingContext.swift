@@ -52,15 +52,16 @@ final class GroupingContext {
         if let j = aggregateASTs.firstIndex(of: expr) {
             return .column(index: groupExprs.count + j, name: OutputNaming.name(of: expr), type: aggregates[j].type)
         }
-        let aggregate = try bindAggregate(call, range: expr.range)
+        let binder = ExpressionBinder(scope: inputScope, clause: "aggregate function calls")
+        let aggregate = try GroupingContext.bindAggregate(call, binder: binder, range: expr.range)
         aggregates.append(aggregate)
         aggregateASTs.append(expr)
         return .column(index: groupExprs.count + aggregates.count - 1, name: OutputNaming.name(of: expr), type: aggregate.type)
     }
 
-    private func bindAggregate(_ call: FunctionCall, range: SourceRange?) throws(PoolSQLError) -> AggregateCall {
+    /// Type-checks an aggregate call; `binder` binds its arguments (over the rows aggregated).
+    static func bindAggregate(_ call: FunctionCall, binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> AggregateCall {
         let name = call.name.name.value
-        let binder = ExpressionBinder(scope: inputScope, clause: "aggregate function calls")
         if !call.withinGroup.isEmpty {
             throw PoolSQLError.notSupported("WITHIN GROUP", range: range)
         }
@@ -68,7 +69,9 @@ final class GroupingContext {
         for a in call.arguments { args.append(try binder.bind(a)) }
         var filter: BoundExpr?
         if let f = call.filter {
-            filter = try binder.requireBoolean(try ExpressionBinder(scope: inputScope, clause: "FILTER").bind(f), argumentOf: "FILTER", range: f.range)
+            var filterBinder = binder
+            filterBinder.clause = "FILTER"
+            filter = try binder.requireBoolean(try filterBinder.bind(f), argumentOf: "FILTER", range: f.range)
         }
         var orderBy: [SortKey] = []
         for item in call.orderBy {

@@ -102,6 +102,8 @@ public indirect enum LogicalPlan: Sendable {
     /// UNION / INTERSECT / EXCEPT [ALL]; both inputs have the same column types, the output
     /// takes the left input's names.
     case setOperation(SetOperationType, all: Bool, left: LogicalPlan, right: LogicalPlan)
+    /// Window functions: the input columns followed by one column per call.
+    case window([WindowCall], LogicalPlan)
 
     public var columns: [PlanColumn] {
         switch self {
@@ -114,6 +116,8 @@ public indirect enum LogicalPlan: Sendable {
         case let .values(_, columns): return columns
         case let .join(_, _, left, right):
             return left.columns + right.columns
+        case let .window(calls, input):
+            return input.columns + calls.map { PlanColumn(name: $0.function.name, type: $0.type) }
         case let .setOperation(_, _, left, _):
             return left.columns.map { PlanColumn(name: $0.name, type: $0.type) }
         }

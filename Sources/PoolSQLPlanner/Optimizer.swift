@@ -32,6 +32,7 @@ extension LogicalPlan {
         case let .subqueryAlias(c, input): return .subqueryAlias(columns: c, transform(input))
         case let .join(t, condition, l, r): return .join(t, condition: condition, left: transform(l), right: transform(r))
         case let .setOperation(t, all, l, r): return .setOperation(t, all: all, left: transform(l), right: transform(r))
+        case let .window(calls, input): return .window(calls, transform(input))
         }
     }
 }
@@ -49,6 +50,7 @@ extension LogicalPlan {
             return .aggregate(groups: groups.map(f), aggregates: aggregates.map { $0.mapExpressions(f) }, columns: columns, input)
         case let .join(type, condition, l, r): return .join(type, condition: condition.map(f), left: l, right: r)
         case let .values(rows, columns): return .values(rows: rows.map { $0.map(f) }, columns: columns)
+        case let .window(calls, input): return .window(calls.map { $0.mapExpressions(f) }, input)
         default: return plan
         }
     }
@@ -298,6 +300,10 @@ struct ProjectionPushdownRule {
             return (.scan(scan), mapping)
         case .singleRow, .values:
             return (plan, identity(plan.columns.count))
+        case let .window(calls, input):
+            // Window functions see whole rows of their partitions; keep the input as it is.
+            let child = prune(input, required: nil)
+            return (.window(calls.map { $0.mapExpressions { $0.remappingColumns(child.mapping) } }, child.plan), identity(plan.columns.count))
         case let .setOperation(type, all, left, right):
             // Every column takes part in the row comparison.
             let l = prune(left, required: nil), r = prune(right, required: nil)

@@ -214,7 +214,9 @@ public struct QueryPlanner: Sendable {
         }
 
         // Select list
-        let binder = ExpressionBinder(scope: inputScope, clause: "SELECT", grouping: grouping, subqueryPlanner: self)
+        var binder = ExpressionBinder(scope: inputScope, clause: "SELECT", grouping: grouping, subqueryPlanner: self)
+        let windows = WindowContext()
+        binder.windows = windows
         var exprs: [BoundExpr] = []
         var columns: [PlanColumn] = []
         var sourceExprs: [Expr?] = []
@@ -274,6 +276,12 @@ public struct QueryPlanner: Sendable {
         if let grouping {
             plan = .aggregate(groups: grouping.groupBound, aggregates: grouping.aggregates, columns: grouping.columns, plan)
             if let having { plan = .filter(having, plan) }
+        }
+
+        if !windows.calls.isEmpty {
+            let mapping = windows.placeholderMapping(inputWidth: plan.columns.count)
+            plan = .window(windows.calls, plan)
+            exprs = exprs.map { $0.remappingColumns(mapping) }
         }
 
         plan = .projection(exprs, columns, plan)

@@ -1,0 +1,114 @@
+import PoolSQLCore
+import PoolSQLPlanner
+
+/// Computes window functions: for each call, rows are partitioned, ordered within their
+/// partition, and each row gets the function's value over its frame (the whole partition
+/// without ORDER BY, else up to its last peer). Output rows keep the input order, each
+/// followed by the calls' values.
+public struct WindowExec: PhysicalOperator {
+    public let calls: [WindowCall]
+    public let input: any PhysicalOperator
+    public let columns: [PlanColumn]
+
+    public func execute(_ context: ExecutionContext) throws(PoolSQLError) -> [[Value]] {
+        var rows = try input.execute(context)
+        var results = [[Value]](repeating: [], count: rows.count)
+        for call in calls {
+            try context.checkCancellation()
+            let values = try compute(call, rows: rows, context: context)
+            for i in rows.indices { results[i].append(values[i]) }
+        }
+        for i in rows.indices { rows[i] += results[i] }
+        return rows
+    }
+
+    private func compute(_ call: WindowCall, rows: [[Value]], context: ExecutionContext) throws(PoolSQLError) -> [Value] {
+        // Partition, keeping first-seen order of partitions.
+        var partitionIndex: [[Value]: Int] = [:]
+        var partitions: [[Int]] = []
+        for (i, row) in rows.enumerated() {
+            var key: [Value] = []
+            for e in call.partitionBy { key.append(try e.evaluate(row: row, context: context)) }
+            if let p = partitionIndex[key] {
+                partitions[p].append(i)
+            } else {
+                partitionIndex[key] = partitions.count
+                partitions.append([i])
+            }
+        }
+        var sortKeys = [[Value]](repeating: [], count: rows.count)
+        for (i, row) in rows.enumerated() {
+            for k in call.orderBy { sortKeys[i].append(try k.expr.evaluate(row: row, context: context)) }
+        }
+        func peers(_ a: Int, _ b: Int) -> Bool {
+            zip(sortKeys[a], sortKeys[b]).allSatisfy { Value.sortCompare($0, $1) == 0 }
+        }
+        var out = [Value](repeating: .null, count: rows.count)
+        for partition in partitions {
+            let ordered = partition.enumerated().sorted { a, b in
+                for (k, key) in call.orderBy.enumerated() {
+                    let c = SortExec.compare(sortKeys[a.element][k], sortKeys[b.element][k], key)
+                    if c != 0 { return c < 0 }
+                }
+                return a.offset < b.offset
+            }.map(\.element)
+            // frameEnd[p]: position of the last peer of row p (the frame's end with ORDER BY).
+            var frameEnd = [Int](repeating: ordered.count - 1, count: ordered.count)
+            if !call.orderBy.isEmpty {
+                var p = ordered.count - 1
+                while p >= 0 {
+                    var q = p
+                    while q > 0, peers(ordered[q - 1], ordered[p]) { q -= 1 }
+                    for r in q...p { frameEnd[r] = p }
+                    p = q - 1
+                }
+            }
+            var rank = 1, denseRank = 0
+            for (p, rowIndex) in ordered.enumerated() {
+                let row = rows[rowIndex]
+                let newPeerGroup = p == 0 || !peers(ordered[p - 1], rowIndex)
+                if newPeerGroup { rank = p + 1; denseRank += 1 }
+                switch call.function {
+                case .rowNumber: out[rowIndex] = .int(Int64(p + 1))
+                case .rank: out[rowIndex] = .int(Int64(rank))
+                case .denseRank: out[rowIndex] = .int(Int64(denseRank))
+                case .lag, .lead:
+                    var offset = 1
+                    if call.arguments.count > 1 {
+                        let v = try call.arguments[1].evaluate(row: row, context: context)
+                        if v.isNull { out[rowIndex] = .null; continue }
+                        if case let .int(o) = v { offset = Int(clamping: o) }
+                    }
+                    var isLag = false
+                    if case .lag = call.function { isLag = true }
+                    let (target, overflow) = isLag ? p.subtractingReportingOverflow(offset) : p.addingReportingOverflow(offset)
+                    if !overflow, target >= 0, target < ordered.count {
+                        out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[target]], context: context)
+                    } else if call.arguments.count > 2 {
+                        out[rowIndex] = try call.arguments[2].evaluate(row: row, context: context)
+                    } else {
+                        out[rowIndex] = .null
+                    }
+                case .firstValue:
+                    out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[0]], context: context)
+                case .lastValue:
+                    out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[frameEnd[p]]], context: context)
+                case let .aggregate(aggregate):
+                    // Rows up to the frame end, aggregated like GROUP BY does.
+                    let frame = ordered[0...frameEnd[p]].map { rows[$0] }
+                    let exec = AggregateExec(groups: [], aggregates: [aggregate], columns: [],
+                                             input: MaterializedRows(rows: frame, columns: input.columns))
+                    out[rowIndex] = try exec.execute(context).first?.first ?? .null
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Rows already computed, as an operator (window frames reuse the aggregate operator).
+struct MaterializedRows: PhysicalOperator {
+    let rows: [[Value]]
+    let columns: [PlanColumn]
+    func execute(_ context: ExecutionContext) throws(PoolSQLError) -> [[Value]] { rows }
+}
