@@ -14,6 +14,7 @@ public struct PhysicalPlanner: Sendable {
         case let .sort(keys, input): return SortExec(keys: keys, input: plan(input))
         case let .limit(count, offset, input): return LimitExec(count: count, offset: offset, input: plan(input))
         case let .distinct(input): return DistinctExec(input: plan(input))
+        case let .distinctOn(keys, input): return DistinctOnExec(keys: keys, input: plan(input))
         case let .subqueryAlias(columns, input): return SubqueryAliasExec(columns: columns, input: plan(input))
         case let .values(rows, columns): return ValuesExec(rows: rows, columns: columns)
         case let .join(type, condition, left, right):

@@ -47,6 +47,9 @@ extension LogicalPlan {
             return [line] + input.explainLines(indent: indent + 2)
         case let .distinct(input):
             return ["\(pad)Distinct"] + input.explainLines(indent: indent + 2)
+        case let .distinctOn(keys, input):
+            let names = input.columns.map(\.name)
+            return ["\(pad)DistinctOn: " + keys.map { $0.rendered(columnNames: names) }.joined(separator: ", ")] + input.explainLines(indent: indent + 2)
         case let .subqueryAlias(columns, input):
             let qualifier = columns.first?.qualifier ?? ""
             return ["\(pad)SubqueryAlias: \(qualifier)"] + input.explainLines(indent: indent + 2)

@@ -90,6 +90,9 @@ public indirect enum LogicalPlan: Sendable {
     /// LIMIT `count` (nil: no limit) after skipping `offset` rows.
     case limit(count: Int?, offset: Int, LogicalPlan)
     case distinct(LogicalPlan)
+    /// DISTINCT ON: keeps the first row (in input order) of each group of rows with equal
+    /// `keys`; the input is sorted by them first.
+    case distinctOn(keys: [BoundExpr], LogicalPlan)
     /// GROUP BY: one output row per group (one row in all when `groups` is empty), the group
     /// values first, then the aggregates, named by `columns`.
     case aggregate(groups: [BoundExpr], aggregates: [AggregateCall], columns: [PlanColumn], LogicalPlan)
@@ -109,7 +112,8 @@ public indirect enum LogicalPlan: Sendable {
         switch self {
         case let .scan(scan): return scan.columns
         case .singleRow: return []
-        case let .filter(_, input), let .sort(_, input), let .limit(_, _, input), let .distinct(input): return input.columns
+        case let .filter(_, input), let .sort(_, input), let .limit(_, _, input), let .distinct(input), let .distinctOn(_, input):
+            return input.columns
         case let .projection(_, columns, _): return columns
         case let .aggregate(_, _, columns, _): return columns
         case let .subqueryAlias(columns, _): return columns

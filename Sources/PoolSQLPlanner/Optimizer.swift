@@ -28,6 +28,7 @@ extension LogicalPlan {
         case let .sort(k, input): return .sort(k, transform(input))
         case let .limit(n, o, input): return .limit(count: n, offset: o, transform(input))
         case let .distinct(input): return .distinct(transform(input))
+        case let .distinctOn(keys, input): return .distinctOn(keys: keys, transform(input))
         case let .aggregate(g, a, c, input): return .aggregate(groups: g, aggregates: a, columns: c, transform(input))
         case let .subqueryAlias(c, input): return .subqueryAlias(columns: c, transform(input))
         case let .join(t, condition, l, r): return .join(t, condition: condition, left: transform(l), right: transform(r))
@@ -339,6 +340,10 @@ struct ProjectionPushdownRule {
         case let .distinct(input):
             let child = prune(input, required: nil)
             return (.distinct(child.plan), child.mapping)
+        case let .distinctOn(keys, input):
+            let used = keys.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+            let child = prune(input, required: required.map { $0.union(used) })
+            return (.distinctOn(keys: keys.map { $0.remappingColumns(child.mapping) }, child.plan), child.mapping)
         case let .projection(exprs, columns, input):
             // Drop outputs nobody above reads (e.g. unused columns of a subquery).
             let keep = required.map { r in exprs.indices.filter { r.contains($0) } } ?? Array(exprs.indices)

@@ -176,9 +176,6 @@ public struct QueryPlanner: Sendable {
         if let window = select.windows.first {
             throw PoolSQLError.notSupported("WINDOW clauses", range: window.name.range)
         }
-        if case let .on(exprs)? = select.distinct {
-            throw PoolSQLError.notSupported("SELECT DISTINCT ON", range: exprs.first?.range)
-        }
 
         // FROM: comma-separated items are cross joined.
         var plan: LogicalPlan = .singleRow
@@ -261,11 +258,28 @@ public struct QueryPlanner: Sendable {
         for item in orderBy {
             let ascending = item.ascending ?? true
             let nullsFirst = item.nullsFirst ?? !ascending
-            let index = try resolveOrderBy(item.expr, columns: columns, visibleCount: visibleCount, sourceExprs: sourceExprs,
+            let index = try resolveOrderBy(item.expr, columns: columns, visibleCount: visibleCount, sourceExprs: &sourceExprs,
                                            binder: binder, exprs: &exprs, hiddenColumns: &columns,
-                                           distinct: select.distinct != nil)
+                                           distinct: select.distinct == .distinct)
             sortKeys.append(SortKey(expr: .column(index: index, name: columns[index].name, type: columns[index].type),
                                     ascending: ascending, nullsFirst: nullsFirst))
+        }
+
+        // DISTINCT ON (…): keys resolve like ORDER BY items and must lead the ORDER BY.
+        var distinctOnKeys: [Int] = []
+        if case let .on(onExprs)? = select.distinct {
+            for e in onExprs {
+                distinctOnKeys.append(try resolveOrderBy(e, columns: columns, visibleCount: visibleCount, sourceExprs: &sourceExprs,
+                                                         binder: binder, exprs: &exprs, hiddenColumns: &columns, distinct: false))
+            }
+            let leading = sortKeys.prefix(distinctOnKeys.count).compactMap { key -> Int? in
+                if case let .column(i, _, _) = key.expr { return i }
+                return nil
+            }
+            if !sortKeys.isEmpty && (sortKeys.count < distinctOnKeys.count || Set(leading) != Set(distinctOnKeys)) {
+                throw PoolSQLError(.invalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                                   range: onExprs.first?.range)
+            }
         }
 
         var having: BoundExpr?
@@ -285,8 +299,11 @@ public struct QueryPlanner: Sendable {
         }
 
         plan = .projection(exprs, columns, plan)
-        if select.distinct != nil { plan = .distinct(plan) }
+        if select.distinct == .distinct { plan = .distinct(plan) }
         if !sortKeys.isEmpty { plan = .sort(sortKeys, plan) }
+        if !distinctOnKeys.isEmpty {
+            plan = .distinctOn(keys: distinctOnKeys.map { .column(index: $0, name: columns[$0].name, type: columns[$0].type) }, plan)
+        }
         let (count, skip) = try limitAndOffset(limit, offset)
         if count != nil || skip > 0 { plan = .limit(count: count, offset: skip, plan) }
         if exprs.count > visibleCount {
@@ -324,7 +341,7 @@ public struct QueryPlanner: Sendable {
 
     /// The position (in the projection) that an ORDER BY item sorts by, adding a hidden column
     /// when it is an expression not in the select list.
-    func resolveOrderBy(_ expr: Expr, columns: [PlanColumn], visibleCount: Int, sourceExprs: [Expr?], binder: ExpressionBinder,
+    func resolveOrderBy(_ expr: Expr, columns: [PlanColumn], visibleCount: Int, sourceExprs: inout [Expr?], binder: ExpressionBinder,
                         exprs: inout [BoundExpr], hiddenColumns: inout [PlanColumn], distinct: Bool) throws(PoolSQLError) -> Int {
         // ORDER BY 2
         if case let .literal(.integer(n)) = expr.kind {
@@ -345,19 +362,20 @@ public struct QueryPlanner: Sendable {
             }
             if let first = matches.first { return first }
         }
-        // The same expression as a select item.
-        if let i = (0..<visibleCount).first(where: { sourceExprs[$0] == expr }) { return i }
+        // The same expression as a select item (or as an earlier hidden sort column).
+        if let i = sourceExprs.indices.first(where: { sourceExprs[$0] == expr }) { return i }
         var bound = try binder.bind(expr)
         if bound.type == .unknown { bound = try binder.coerce(bound, to: .text, range: expr.range) }
         // A column the select list already outputs unchanged.
         if case let .column(inputIndex, _, _) = bound,
-           let i = (0..<visibleCount).first(where: { exprs[$0].isColumn(inputIndex) }) {
+           let i = exprs.indices.first(where: { exprs[$0].isColumn(inputIndex) }) {
             return i
         }
         if distinct {
             throw PoolSQLError(.invalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list", range: expr.range)
         }
         exprs.append(bound)
+        sourceExprs.append(expr)
         hiddenColumns.append(PlanColumn(name: OutputNaming.name(of: expr), type: bound.type))
         return exprs.count - 1
     }
