@@ -7,11 +7,18 @@ public struct PlanColumn: Sendable, Hashable {
     public var name: String
     public var type: DataType
     public var qualifier: String?
+    /// Reachable only as `qualifier.name` and through `qualifier.*` (the per-side copies of a
+    /// JOIN … USING column); `*` and unqualified names see the merged column instead.
+    public var qualifiedOnly: Bool
+    /// Position in the table or subquery it comes from, so `t.*` lists t's columns in t's order.
+    public var ordinal: Int?
 
-    public init(name: String, type: DataType, qualifier: String? = nil) {
+    public init(name: String, type: DataType, qualifier: String? = nil, qualifiedOnly: Bool = false, ordinal: Int? = nil) {
         self.name = name
         self.type = type
         self.qualifier = qualifier
+        self.qualifiedOnly = qualifiedOnly
+        self.ordinal = ordinal
     }
 }
 
@@ -69,7 +76,7 @@ public struct TableScan: Sendable {
     public var columns: [PlanColumn] {
         outputIndices.map { i in
             let c = schema.columns[i]
-            return PlanColumn(name: c.name, type: c.type, qualifier: qualifier)
+            return PlanColumn(name: c.name, type: c.type, qualifier: qualifier, ordinal: i)
         }
     }
 

@@ -158,7 +158,11 @@ public struct QueryPlanner: Sendable {
                                range: columnAliases.first?.range ?? range)
         }
         for (i, alias) in columnAliases.enumerated() { columns[i].name = alias.value }
-        for i in columns.indices { columns[i].qualifier = name }
+        for i in columns.indices {
+            columns[i].qualifier = name
+            columns[i].qualifiedOnly = false
+            columns[i].ordinal = i
+        }
         return .subqueryAlias(columns: columns, plan)
     }
 
@@ -223,7 +227,7 @@ public struct QueryPlanner: Sendable {
                 guard !select.from.isEmpty else {
                     throw PoolSQLError(.syntaxError, "SELECT * with no tables specified is not valid")
                 }
-                for i in inputScope.columns.indices {
+                for i in inputScope.columns.indices where !inputScope.columns[i].qualifiedOnly {
                     let c = inputScope.columns[i]
                     exprs.append(try groupedColumn(i, in: inputScope, grouping: grouping, range: nil))
                     columns.append(PlanColumn(name: c.name, type: c.type))
@@ -231,7 +235,16 @@ public struct QueryPlanner: Sendable {
                 }
             case let .qualifiedWildcard(name):
                 let qualifier = name.name.value
-                let matching = inputScope.columns.indices.filter { inputScope.columns[$0].qualifier == qualifier }
+                // In the table's own column order (USING joins move its join columns).
+                let matching = inputScope.columns.indices
+                    .filter { inputScope.columns[$0].qualifier == qualifier }
+                    .enumerated()
+                    .sorted { a, b in
+                        let oa = inputScope.columns[a.element].ordinal ?? a.offset
+                        let ob = inputScope.columns[b.element].ordinal ?? b.offset
+                        return oa != ob ? oa < ob : a.offset < b.offset
+                    }
+                    .map(\.element)
                 guard !matching.isEmpty else {
                     throw PoolSQLError(.undefinedTable, "missing FROM-clause entry for table \"\(qualifier)\"", range: name.range)
                 }
@@ -462,12 +475,93 @@ public struct QueryPlanner: Sendable {
                 let binder = ExpressionBinder(scope: BindScope(columns: left.columns + right.columns), clause: "JOIN conditions", subqueryPlanner: self)
                 let condition = try binder.requireBoolean(try binder.bind(expr), argumentOf: "JOIN/ON", range: expr.range)
                 return .join(type, condition: condition, left: left, right: right)
-            case .using:
-                throw PoolSQLError.notSupported("JOIN … USING", range: join.right.firstRange)
+            case let .using(names):
+                return try usingJoin(type, names.map { ($0.value, $0.range) }, left, right)
             case .natural:
-                throw PoolSQLError.notSupported("NATURAL JOIN", range: join.right.firstRange)
+                // Common column names, in the left side's order.
+                let rightNames = Set(right.columns.filter { !$0.qualifiedOnly }.map(\.name))
+                var common: [(String, SourceRange?)] = []
+                for c in left.columns where !c.qualifiedOnly && rightNames.contains(c.name) && !common.contains(where: { $0.0 == c.name }) {
+                    common.append((c.name, join.right.firstRange))
+                }
+                if common.isEmpty { return .join(type, condition: nil, left: left, right: right) }
+                return try usingJoin(type, common, left, right)
             }
         }
+    }
+}
+
+extension QueryPlanner {
+    /// `JOIN … USING (a, b)` (and NATURAL JOIN): joins on equality of the named columns and,
+    /// as PostgreSQL, outputs each of them once (first, merged: the left value, the right
+    /// one for RIGHT JOIN, COALESCE of both for FULL JOIN), then the other columns. The
+    /// per-side columns stay reachable as `t.a` and through `t.*`.
+    func usingJoin(_ joinType: JoinType, _ names: [(String, SourceRange?)], _ left: LogicalPlan, _ right: LogicalPlan) throws(PoolSQLError) -> LogicalPlan {
+        let lc = left.columns, rc = right.columns
+        let leftWidth = lc.count
+        func find(_ name: String, in columns: [PlanColumn], side: String, range: SourceRange?) throws(PoolSQLError) -> Int {
+            let matches = columns.indices.filter { columns[$0].name == name && !columns[$0].qualifiedOnly }
+            guard matches.count == 1 else {
+                throw PoolSQLError(matches.isEmpty ? .undefinedColumn : .ambiguousColumn,
+                                   matches.isEmpty ? "column \"\(name)\" specified in USING clause does not exist in \(side) table"
+                                       : "common column name \"\(name)\" appears more than once in \(side) table",
+                                   range: range)
+            }
+            return matches[0]
+        }
+        let binder = ExpressionBinder(scope: BindScope(columns: lc + rc), clause: "JOIN/USING")
+        var conditions: [BoundExpr] = []
+        var merged: [BoundExpr] = [], mergedColumns: [PlanColumn] = []
+        var usedLeft: [Int] = [], usedRight: [Int] = []
+        for (name, range) in names {
+            if usedLeft.contains(where: { lc[$0].name == name }) {
+                throw PoolSQLError(.duplicateColumn, "column \"\(name)\" appears more than once in USING clause", range: range)
+            }
+            let l = try find(name, in: lc, side: "left", range: range)
+            let r = try find(name, in: rc, side: "right", range: range)
+            usedLeft.append(l)
+            usedRight.append(r)
+            let lExpr = BoundExpr.column(index: l, name: name, type: lc[l].type)
+            let rExpr = BoundExpr.column(index: leftWidth + r, name: name, type: rc[r].type)
+            let (common, _) = TypeCoercion.commonType([lc[l].type, rc[r].type])
+            guard let valueType = common else {
+                throw binder.operatorDoesNotExist("=", lc[l].type, rc[r].type, range: range)
+            }
+            let lValue = try binder.coerce(lExpr, to: valueType, range: range)
+            let rValue = try binder.coerce(rExpr, to: valueType, range: range)
+            conditions.append(.comparison(.equal, lValue, rValue))
+            switch joinType {
+            case .inner, .left: merged.append(lValue)
+            case .right: merged.append(rValue)
+            case .full: merged.append(.function(.coalesce, [lValue, rValue], type: valueType, range: range))
+            }
+            mergedColumns.append(PlanColumn(name: name, type: valueType))
+        }
+        let joined = LogicalPlan.join(joinType, condition: BoundExpr.conjunction(conditions), left: left, right: right)
+        // Output: merged columns, the other left and right columns, then the per-side copies
+        // of the join columns (qualified access only).
+        var exprs = merged, columns = mergedColumns
+        for (i, c) in lc.enumerated() where !usedLeft.contains(i) {
+            exprs.append(.column(index: i, name: c.name, type: c.type))
+            columns.append(c)
+        }
+        for (i, c) in rc.enumerated() where !usedRight.contains(i) {
+            exprs.append(.column(index: leftWidth + i, name: c.name, type: c.type))
+            columns.append(c)
+        }
+        for i in usedLeft {
+            exprs.append(.column(index: i, name: lc[i].name, type: lc[i].type))
+            var c = lc[i]
+            c.qualifiedOnly = true
+            columns.append(c)
+        }
+        for i in usedRight {
+            exprs.append(.column(index: leftWidth + i, name: rc[i].name, type: rc[i].type))
+            var c = rc[i]
+            c.qualifiedOnly = true
+            columns.append(c)
+        }
+        return .projection(exprs, columns, joined)
     }
 }
 

@@ -101,7 +101,7 @@ import Testing
         #expect(a.code == .featureNotSupported)
         #expect(a.range?.start.column == 11)
 
-        let j = try error("SELECT 1 FROM pools a JOIN pools b USING (pool_name)")
+        let j = try error("SELECT 1 FROM pools a, LATERAL (SELECT 1) b")
         #expect(j.code == .featureNotSupported)
         #expect(j.range != nil)
 
