@@ -43,7 +43,8 @@ public struct AggregateExec: PhysicalOperator {
                 var arguments: [Value] = []
                 for e in aggregate.arguments { arguments.append(try e.evaluate(row: row, context: context)) }
                 // Aggregates other than count(*) skip rows whose (first) argument is NULL.
-                if aggregate.function != .countStar, arguments.first?.isNull ?? false { continue }
+                // (array_agg keeps NULL elements.)
+                if aggregate.function != .countStar, aggregate.function != .arrayAgg, arguments.first?.isNull ?? false { continue }
                 if aggregate.distinct, !collected[index][a].seen.insert(arguments).inserted { continue }
                 var keys: [Value] = []
                 for k in aggregate.orderBy { keys.append(try k.expr.evaluate(row: row, context: context)) }
@@ -111,6 +112,8 @@ public struct AggregateExec: PhysicalOperator {
                 if case let .text(s) = row.arguments[0] { text += s }
             }
             return .text(text)
+        case .arrayAgg:
+            return rows.isEmpty ? .null : .array(rows.map { $0.arguments.first ?? .null })
         case .boolAnd, .boolOr:
             if values.isEmpty { return .null }
             let bools = values.compactMap { v -> Bool? in if case let .bool(b) = v { return b } else { return nil } }

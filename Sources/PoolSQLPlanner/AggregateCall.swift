@@ -12,6 +12,7 @@ public enum AggregateFunction: String, Sendable, Hashable {
     case stringAgg = "string_agg"
     case boolAnd = "bool_and"
     case boolOr = "bool_or"
+    case arrayAgg = "array_agg"
 }
 
 /// One aggregate computed by an Aggregate node: `sum(DISTINCT x) FILTER (WHERE …)`. Its

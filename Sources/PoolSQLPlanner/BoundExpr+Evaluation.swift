@@ -120,6 +120,28 @@ extension BoundExpr {
                 }
             }
             return sawNull ? .null : .bool(negated)
+        case let .quantified(op, all, e, source):
+            let v = try e.evaluate(row: row, context: context)
+            var candidates: [Value]
+            switch source {
+            case let .array(a):
+                switch try a.evaluate(row: row, context: context) {
+                case let .array(values): candidates = values
+                default: return .null
+                }
+            case let .subquery(subquery):
+                candidates = try context.rows(of: subquery).map { $0.first ?? .null }
+            }
+            // ANY: TRUE if some comparison is TRUE; ALL: FALSE if some is FALSE; else NULL
+            // if some comparison was unknown.
+            var sawNull = false
+            for candidate in candidates {
+                guard let c = v.sqlCompare(candidate) else { sawNull = true; continue }
+                let holds = op.holds(c)
+                if all && !holds { return .bool(false) }
+                if !all && holds { return .bool(true) }
+            }
+            return sawNull ? .null : .bool(all)
         case let .function(function, args, type, range):
             return try BoundExpr.locate(range) { () throws(PoolSQLError) in
                 try function.invoke(args, type: type, row: row, context: context)
@@ -150,6 +172,11 @@ extension BoundExpr {
 
 extension ScalarFunction {
     func invoke(_ args: [BoundExpr], type: DataType, row: [Value], context: ExecutionContext) throws(PoolSQLError) -> Value {
+        if self == .makeArray {
+            var elements: [Value] = []
+            for a in args { elements.append(try a.evaluate(row: row, context: context)) }
+            return .array(elements)
+        }
         // COALESCE evaluates lazily: later arguments may not be needed (or may fail).
         if self == .coalesce {
             for a in args {
@@ -184,6 +211,10 @@ extension ScalarFunction {
             break
         }
         if values.contains(where: \.isNull) { return .null }
+        if self == .arraySubscript {
+            guard case let .array(elements) = values[0], case let .int(i) = values[1] else { return .null }
+            return i >= 1 && i <= Int64(elements.count) ? elements[Int(i) - 1] : .null
+        }
         if let result = try invokeExtended(values, type: type) { return result }
         switch (self, values.first) {
         case let (.abs, .int(i)?):

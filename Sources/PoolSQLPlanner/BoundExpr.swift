@@ -63,6 +63,8 @@ public indirect enum BoundExpr: Sendable {
     case exists(SubqueryPlan)
     /// `x [NOT] IN (SELECT y …)`.
     case inSubquery(BoundExpr, SubqueryPlan, negated: Bool)
+    /// `x op ANY|ALL (array)` or `x op ANY|ALL (SELECT …)`.
+    case quantified(ComparisonOperator, all: Bool, BoundExpr, QuantifiedSource)
 
     /// The SQL type of the expression's values.
     public var type: DataType {
@@ -71,7 +73,7 @@ public indirect enum BoundExpr: Sendable {
         case let .column(_, _, t): return t
         case let .arithmetic(_, _, _, t, _): return t
         case let .negate(_, t, _): return t
-        case .comparison, .isDistinct, .and, .or, .not, .isNull, .isBoolean, .between, .inList, .like, .exists, .inSubquery: return .boolean
+        case .comparison, .isDistinct, .and, .or, .not, .isNull, .isBoolean, .between, .inList, .like, .exists, .inSubquery, .quantified: return .boolean
         case let .scalarSubquery(_, t, _): return t
         case .concat: return .text
         case let .caseWhen(_, _, t): return t
@@ -85,6 +87,8 @@ public indirect enum BoundExpr: Sendable {
         switch self {
         case .literal, .column, .scalarSubquery, .exists: return []
         case let .inSubquery(e, _, _): return [e]
+        case let .quantified(_, _, e, .array(a)): return [e, a]
+        case let .quantified(_, _, e, .subquery): return [e]
         case let .arithmetic(_, l, r, _, _): return [l, r]
         case let .negate(e, _, _): return [e]
         case let .comparison(_, l, r): return [l, r]
@@ -108,6 +112,8 @@ public indirect enum BoundExpr: Sendable {
         switch self {
         case .literal, .column, .scalarSubquery, .exists: return self
         case let .inSubquery(e, plan, n): return .inSubquery(try transform(e), plan, negated: n)
+        case let .quantified(op, all, e, .array(a)): return .quantified(op, all: all, try transform(e), .array(try transform(a)))
+        case let .quantified(op, all, e, .subquery(plan)): return .quantified(op, all: all, try transform(e), .subquery(plan))
         case let .arithmetic(op, l, r, t, range): return .arithmetic(op, try transform(l), try transform(r), type: t, range: range)
         case let .negate(e, t, range): return .negate(try transform(e), type: t, range: range)
         case let .comparison(op, l, r): return .comparison(op, try transform(l), try transform(r))
@@ -168,7 +174,7 @@ public indirect enum BoundExpr: Sendable {
     /// Whether the value depends only on the statement (no column references).
     public var isConstant: Bool {
         switch self {
-        case .column, .scalarSubquery, .exists, .inSubquery: return false
+        case .column, .scalarSubquery, .exists, .inSubquery, .quantified(_, _, _, .subquery): return false
         default: break
         }
         return children.allSatisfy(\.isConstant)
@@ -194,7 +200,15 @@ extension BoundExpr {
         case let .scalarSubquery(sub, type, range): return .scalarSubquery(SubqueryPlan(plan: transform(sub.plan)), type: type, range: range)
         case let .exists(sub): return .exists(SubqueryPlan(plan: transform(sub.plan)))
         case let .inSubquery(e, sub, n): return .inSubquery(e.mappingSubqueries(transform), SubqueryPlan(plan: transform(sub.plan)), negated: n)
+        case let .quantified(op, all, e, .subquery(sub)):
+            return .quantified(op, all: all, e.mappingSubqueries(transform), .subquery(SubqueryPlan(plan: transform(sub.plan))))
         default: return mapChildren { (child: BoundExpr) -> BoundExpr in child.mappingSubqueries(transform) }
         }
     }
+}
+
+/// What `ANY`/`ALL` compare against.
+public enum QuantifiedSource: Sendable {
+    case array(BoundExpr)
+    case subquery(SubqueryPlan)
 }

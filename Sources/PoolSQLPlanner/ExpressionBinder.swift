@@ -127,8 +127,32 @@ struct ExpressionBinder {
             return .inSubquery(value, SubqueryPlan(plan: plan), negated: negated)
         case .arraySubquery:
             throw PoolSQLError.notSupported("ARRAY(subquery)", range: range)
-        case .quantified:
-            throw PoolSQLError.notSupported("ANY/ALL", range: range)
+        case let .quantified(e, op, quantifier, operand):
+            guard op.isComparison else {
+                throw PoolSQLError.notSupported("\(op.rawValue) \(quantifier.rawValue)", range: range)
+            }
+            var value = try bind(e)
+            let all = quantifier == .all
+            switch operand {
+            case let .array(arrayExpr):
+                let array = try bind(arrayExpr)
+                guard case let .array(elementType) = array.type else {
+                    throw PoolSQLError(.wrongObjectType, "op ANY/ALL (array) requires array on right side", range: arrayExpr.range)
+                }
+                if value.type == .unknown { value = try coerce(value, to: elementType == .unknown ? .text : elementType, range: e.range) }
+                let element = BoundExpr.column(index: 0, name: "", type: elementType)
+                _ = try comparable(value, element, op: op.rawValue, lRange: e.range, rRange: arrayExpr.range, range: range)
+                return .quantified(ComparisonOperator(op), all: all, value, .array(array))
+            case let .subquery(query):
+                let plan = try planSubquery(query, range: range)
+                guard plan.columns.count == 1 else {
+                    throw PoolSQLError(.syntaxError, "subquery has too many columns", range: range)
+                }
+                let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
+                if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
+                _ = try comparable(value, column, op: op.rawValue, lRange: e.range, rRange: range, range: range)
+                return .quantified(ComparisonOperator(op), all: all, value, .subquery(SubqueryPlan(plan: plan)))
+            }
         case let .caseWhen(operand, branches, elseResult):
             return try bindCase(operand, branches, elseResult, range: range)
         case let .cast(e, type, _):
@@ -157,10 +181,26 @@ struct ExpressionBinder {
         case let .trim(value, side, characters):
             let name = side == .leading ? "ltrim" : side == .trailing ? "rtrim" : "btrim"
             return try bindSpecialForm(name, [value] + (characters.map { [$0] } ?? []), range: range)
-        case .array:
-            throw PoolSQLError.notSupported("ARRAY constructors", range: range)
-        case .subscripted:
-            throw PoolSQLError.notSupported("array subscripts", range: range)
+        case let .array(items):
+            var elements: [BoundExpr] = []
+            for item in items { elements.append(try bind(item)) }
+            let coerced = elements.isEmpty ? [] : try coerceToCommon(elements, ranges: items.map(\.range), context: "ARRAY", fallbackOp: false, range: range)
+            let elementType = coerced.first?.type ?? .unknown
+            return .function(.makeArray, coerced, type: .array(elementType), range: range)
+        case let .subscripted(arrayExpr, sub):
+            let array = try bind(arrayExpr)
+            guard case let .array(elementType) = array.type else {
+                throw PoolSQLError(.datatypeMismatch, "cannot subscript type \(array.type.postgresName) because it does not support subscripting",
+                                   range: arrayExpr.range)
+            }
+            guard case let .index(indexExpr) = sub else {
+                throw PoolSQLError.notSupported("array slices", range: range)
+            }
+            let index = try coerce(try bind(indexExpr), to: .integer, range: indexExpr.range)
+            guard index.type.isInteger else {
+                throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: indexExpr.range)
+            }
+            return .function(.arraySubscript, [array, index], type: elementType, range: range)
         case .row:
             throw PoolSQLError.notSupported("row constructors", range: range)
         case let .currentDateTime(kind):

@@ -118,6 +118,12 @@ final class GroupingContext {
             let coerced = [try binder.coerce(args[0], to: .text, range: call.arguments[0].range),
                            try binder.coerce(args[1], to: .text, range: call.arguments[1].range)]
             return make(.stringAgg, coerced, .text)
+        case "array_agg":
+            guard args.count == 1, !call.star else { throw noSuchFunction() }
+            var arg = args[0]
+            if arg.type == .unknown { arg = try binder.coerce(arg, to: .text, range: call.arguments[0].range) }
+            if case .array = arg.type { throw PoolSQLError.notSupported("array_agg of arrays", range: range) }
+            return make(.arrayAgg, [arg], .array(arg.type))
         case "bool_and", "bool_or", "every":
             guard args.count == 1, !call.star else { throw noSuchFunction() }
             let arg = try binder.requireBoolean(args[0], argumentOf: name, range: call.arguments[0].range)

@@ -114,6 +114,13 @@ extension BoundExpr {
         case .scalarSubquery: return "(subquery)"
         case .exists: return "EXISTS (subquery)"
         case let .inSubquery(e, _, negated): return "\(wrapped(e)) \(negated ? "NOT " : "")IN (subquery)"
+        case let .quantified(op, all, e, source):
+            let rhs: String
+            switch source {
+            case let .array(a): rhs = r(a)
+            case .subquery: rhs = "subquery"
+            }
+            return "\(wrapped(e)) \(op.rawValue) \(all ? "ALL" : "ANY") (\(rhs))"
         case let .function(f, args, _, _):
             if f == .now && args.isEmpty { return "now()" }
             return "\(f.rawValue)(\(args.map(r).joined(separator: ", ")))"

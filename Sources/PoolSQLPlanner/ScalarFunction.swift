@@ -40,10 +40,14 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     case regexMatch = "regex_match"
     /// `text LIKE pattern ESCAPE e` (`like_escape(text, pattern, escape, case_insensitive)`).
     case likeEscape = "like_escape"
+    /// `ARRAY[a, b, …]`.
+    case makeArray = "array"
+    /// `a[i]` (1-based; NULL out of range).
+    case arraySubscript = "array_subscript"
 
     /// Every function name the binder knows, for "did you mean" hints.
     public static var knownNames: [String] {
-        allCases.filter { $0 != .extract && $0 != .regexMatch && $0 != .likeEscape }.map(\.rawValue)
+        allCases.filter { ![.extract, .regexMatch, .likeEscape, .makeArray, .arraySubscript].contains($0) }.map(\.rawValue)
             + ["char_length", "character_length", "current_timestamp", "ceiling", "substr", "position", "trim"]
     }
 
@@ -54,7 +58,7 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
         case "ceiling": return .ceil
         case "substr": return .substring
         case "pow": return .power
-        case "regex_match", "like_escape": return nil
+        case "regex_match", "like_escape", "array", "array_subscript": return nil
         default: return ScalarFunction(rawValue: name)
         }
     }
