@@ -9,6 +9,12 @@ extension BoundExpr {
         switch self {
         case let .literal(v, _):
             return v
+        case let .outerColumn(depth, index, name, _):
+            let level = context.outerRows.count - depth
+            guard level >= 0, level < context.outerRows.count, index < context.outerRows[level].count else {
+                throw PoolSQLError.internal("outer column \(name) is not available")
+            }
+            return context.outerRows[level][index]
         case let .column(index, name, _):
             guard index < row.count else { throw PoolSQLError.internal("column \(name) (#\(index)) missing from row of \(row.count)") }
             return row[index]
@@ -101,18 +107,18 @@ extension BoundExpr {
             let v = try e.evaluate(row: row, context: context)
             return try BoundExpr.locate(range) { () throws(PoolSQLError) in try v.cast(to: type) }
         case let .scalarSubquery(subquery, _, range):
-            let rows = try context.rows(of: subquery)
+            let rows = try context.rows(of: subquery, currentRow: row)
             if rows.count > 1 {
                 throw PoolSQLError(.cardinalityViolation, "more than one row returned by a subquery used as an expression", range: range)
             }
             return rows.first?.first ?? .null
         case let .exists(subquery):
-            return .bool(!(try context.rows(of: subquery)).isEmpty)
+            return .bool(!(try context.rows(of: subquery, currentRow: row)).isEmpty)
         case let .inSubquery(e, subquery, negated):
             let v = try e.evaluate(row: row, context: context)
             if v.isNull { return .null }
             var sawNull = false
-            for candidate in try context.rows(of: subquery) {
+            for candidate in try context.rows(of: subquery, currentRow: row) {
                 switch v.sqlCompare(candidate.first ?? .null) {
                 case 0?: return .bool(!negated)
                 case nil: sawNull = true
@@ -130,7 +136,7 @@ extension BoundExpr {
                 default: return .null
                 }
             case let .subquery(subquery):
-                candidates = try context.rows(of: subquery).map { $0.first ?? .null }
+                candidates = try context.rows(of: subquery, currentRow: row).map { $0.first ?? .null }
             }
             // ANY: TRUE if some comparison is TRUE; ALL: FALSE if some is FALSE; else NULL
             // if some comparison was unknown.

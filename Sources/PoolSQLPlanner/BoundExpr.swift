@@ -38,6 +38,9 @@ public enum ComparisonOperator: String, Sendable, Hashable {
 public indirect enum BoundExpr: Sendable {
     case literal(Value, DataType)
     case column(index: Int, name: String, type: DataType)
+    /// A column of an enclosing query's current row (in a correlated subquery); `depth` 1 is
+    /// the query immediately around the subquery.
+    case outerColumn(depth: Int, index: Int, name: String, type: DataType)
     case arithmetic(ArithmeticOperator, BoundExpr, BoundExpr, type: DataType, range: SourceRange?)
     case negate(BoundExpr, type: DataType, range: SourceRange?)
     case comparison(ComparisonOperator, BoundExpr, BoundExpr)
@@ -71,6 +74,7 @@ public indirect enum BoundExpr: Sendable {
         switch self {
         case let .literal(_, t): return t
         case let .column(_, _, t): return t
+        case let .outerColumn(_, _, _, t): return t
         case let .arithmetic(_, _, _, t, _): return t
         case let .negate(_, t, _): return t
         case .comparison, .isDistinct, .and, .or, .not, .isNull, .isBoolean, .between, .inList, .like, .exists, .inSubquery, .quantified: return .boolean
@@ -85,7 +89,7 @@ public indirect enum BoundExpr: Sendable {
     /// The direct sub-expressions.
     public var children: [BoundExpr] {
         switch self {
-        case .literal, .column, .scalarSubquery, .exists: return []
+        case .literal, .column, .outerColumn, .scalarSubquery, .exists: return []
         case let .inSubquery(e, _, _): return [e]
         case let .quantified(_, _, e, .array(a)): return [e, a]
         case let .quantified(_, _, e, .subquery): return [e]
@@ -110,7 +114,7 @@ public indirect enum BoundExpr: Sendable {
     /// Rebuilds the node with each direct child replaced by `transform(child)`.
     public func mapChildren<E: Error>(_ transform: (BoundExpr) throws(E) -> BoundExpr) throws(E) -> BoundExpr {
         switch self {
-        case .literal, .column, .scalarSubquery, .exists: return self
+        case .literal, .column, .outerColumn, .scalarSubquery, .exists: return self
         case let .inSubquery(e, plan, n): return .inSubquery(try transform(e), plan, negated: n)
         case let .quantified(op, all, e, .array(a)): return .quantified(op, all: all, try transform(e), .array(try transform(a)))
         case let .quantified(op, all, e, .subquery(plan)): return .quantified(op, all: all, try transform(e), .subquery(plan))
@@ -174,7 +178,7 @@ public indirect enum BoundExpr: Sendable {
     /// Whether the value depends only on the statement (no column references).
     public var isConstant: Bool {
         switch self {
-        case .column, .scalarSubquery, .exists, .inSubquery, .quantified(_, _, _, .subquery): return false
+        case .column, .outerColumn, .scalarSubquery, .exists, .inSubquery, .quantified(_, _, _, .subquery): return false
         default: break
         }
         return children.allSatisfy(\.isConstant)
@@ -197,11 +201,13 @@ extension BoundExpr {
     /// Rebuilds every subquery plan inside the expression (the optimizer optimizes them).
     public func mappingSubqueries(_ transform: (LogicalPlan) -> LogicalPlan) -> BoundExpr {
         switch self {
-        case let .scalarSubquery(sub, type, range): return .scalarSubquery(SubqueryPlan(plan: transform(sub.plan)), type: type, range: range)
-        case let .exists(sub): return .exists(SubqueryPlan(plan: transform(sub.plan)))
-        case let .inSubquery(e, sub, n): return .inSubquery(e.mappingSubqueries(transform), SubqueryPlan(plan: transform(sub.plan)), negated: n)
+        case let .scalarSubquery(sub, type, range):
+            return .scalarSubquery(SubqueryPlan(plan: transform(sub.plan), correlated: sub.correlated), type: type, range: range)
+        case let .exists(sub): return .exists(SubqueryPlan(plan: transform(sub.plan), correlated: sub.correlated))
+        case let .inSubquery(e, sub, n):
+            return .inSubquery(e.mappingSubqueries(transform), SubqueryPlan(plan: transform(sub.plan), correlated: sub.correlated), negated: n)
         case let .quantified(op, all, e, .subquery(sub)):
-            return .quantified(op, all: all, e.mappingSubqueries(transform), .subquery(SubqueryPlan(plan: transform(sub.plan))))
+            return .quantified(op, all: all, e.mappingSubqueries(transform), .subquery(SubqueryPlan(plan: transform(sub.plan), correlated: sub.correlated)))
         default: return mapChildren { (child: BoundExpr) -> BoundExpr in child.mappingSubqueries(transform) }
         }
     }
@@ -211,4 +217,19 @@ extension BoundExpr {
 public enum QuantifiedSource: Sendable {
     case array(BoundExpr)
     case subquery(SubqueryPlan)
+}
+
+extension BoundExpr {
+    /// Whether a correlated subquery occurs in the expression. Such expressions read their
+    /// input row from inside the subquery, so the optimizer leaves them where they are.
+    public var containsCorrelatedSubquery: Bool {
+        switch self {
+        case let .scalarSubquery(sub, _, _), let .exists(sub), let .quantified(_, _, _, .subquery(sub)):
+            if sub.correlated { return true }
+        case let .inSubquery(_, sub, _):
+            if sub.correlated { return true }
+        default: break
+        }
+        return children.contains(where: \.containsCorrelatedSubquery)
+    }
 }

@@ -10,6 +10,8 @@ public struct ExecutionContext: Sendable {
 
     /// Runs subqueries inside expressions; set by the executor for the statement.
     public var subqueryRunner: SubqueryRunner?
+    /// The rows of the enclosing queries while a correlated subquery runs, innermost last.
+    public var outerRows: [[Value]] = []
 
     public init(statementTimestamp: Timestamp = .now(), isCancelled: @escaping @Sendable () -> Bool = { false },
                 subqueryRunner: SubqueryRunner? = nil) {
@@ -18,9 +20,15 @@ public struct ExecutionContext: Sendable {
         self.subqueryRunner = subqueryRunner
     }
 
-    func rows(of subquery: SubqueryPlan) throws(PoolSQLError) -> [[Value]] {
+    /// The subquery's rows; a correlated one sees `currentRow` as its enclosing row.
+    func rows(of subquery: SubqueryPlan, currentRow: [Value]) throws(PoolSQLError) -> [[Value]] {
         guard let runner = subqueryRunner else {
             throw PoolSQLError.notSupported("subqueries in this context")
+        }
+        if subquery.correlated {
+            var inner = self
+            inner.outerRows.append(currentRow)
+            return try runner.run(subquery, context: inner)
         }
         return try runner.rows(of: subquery, context: self)
     }

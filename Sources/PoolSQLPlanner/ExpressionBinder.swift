@@ -54,7 +54,13 @@ struct ExpressionBinder {
         }
         switch expr.kind {
         case let .identifier(name):
-            let index = try scope.resolve(name, qualifier: nil, range: range)
+            let index: Int
+            do {
+                index = try scope.resolve(name, qualifier: nil, range: range)
+            } catch where error.code == .undefinedColumn {
+                if let outer = resolveOuter(name, qualifier: nil) { return outer }
+                throw error
+            }
             return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
         case let .compoundIdentifier(parts):
             guard parts.count >= 2, let name = parts.last else {
@@ -63,7 +69,13 @@ struct ExpressionBinder {
             if parts.count > 3 {
                 throw PoolSQLError(.syntaxError, "improper qualified name (too many dotted names): \(parts.map(\.value).joined(separator: "."))", range: range)
             }
-            let index = try scope.resolve(name, qualifier: parts[parts.count - 2], range: range)
+            let index: Int
+            do {
+                index = try scope.resolve(name, qualifier: parts[parts.count - 2], range: range)
+            } catch where error.code == .undefinedColumn || error.code == .undefinedTable {
+                if let outer = resolveOuter(name, qualifier: parts[parts.count - 2]) { return outer }
+                throw error
+            }
             return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
         case let .literal(literal):
             return try bindLiteral(literal, range: range)
@@ -108,15 +120,17 @@ struct ExpressionBinder {
             return .like(try coerce(value, to: .text, range: e.range), pattern: try coerce(pat, to: .text, range: pattern.range),
                          caseInsensitive: caseInsensitive, negated: negated)
         case let .exists(query):
-            return .exists(SubqueryPlan(plan: try planSubquery(query, range: range)))
+            return .exists(try planSubquery(query, range: range))
         case let .subquery(query):
-            let plan = try planSubquery(query, range: range)
+            let subquery = try planSubquery(query, range: range)
+            let plan = subquery.plan
             guard plan.columns.count == 1 else {
                 throw PoolSQLError(.syntaxError, "subquery must return only one column", range: range)
             }
-            return .scalarSubquery(SubqueryPlan(plan: plan), type: plan.columns[0].type, range: range)
+            return .scalarSubquery(subquery, type: plan.columns[0].type, range: range)
         case let .inSubquery(e, query, negated):
-            let plan = try planSubquery(query, range: range)
+            let subquery = try planSubquery(query, range: range)
+            let plan = subquery.plan
             guard plan.columns.count == 1 else {
                 throw PoolSQLError(.syntaxError, "subquery has too many columns", range: range)
             }
@@ -124,7 +138,7 @@ struct ExpressionBinder {
             var value = try bind(e)
             if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
             _ = try comparable(value, column, op: "=", lRange: e.range, rRange: range, range: range)
-            return .inSubquery(value, SubqueryPlan(plan: plan), negated: negated)
+            return .inSubquery(value, subquery, negated: negated)
         case .arraySubquery:
             throw PoolSQLError.notSupported("ARRAY(subquery)", range: range)
         case let .quantified(e, op, quantifier, operand):
@@ -144,14 +158,15 @@ struct ExpressionBinder {
                 _ = try comparable(value, element, op: op.rawValue, lRange: e.range, rRange: arrayExpr.range, range: range)
                 return .quantified(ComparisonOperator(op), all: all, value, .array(array))
             case let .subquery(query):
-                let plan = try planSubquery(query, range: range)
+                let subquery = try planSubquery(query, range: range)
+                let plan = subquery.plan
                 guard plan.columns.count == 1 else {
                     throw PoolSQLError(.syntaxError, "subquery has too many columns", range: range)
                 }
                 let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
                 if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
                 _ = try comparable(value, column, op: op.rawValue, lRange: e.range, rRange: range, range: range)
-                return .quantified(ComparisonOperator(op), all: all, value, .subquery(SubqueryPlan(plan: plan)))
+                return .quantified(ComparisonOperator(op), all: all, value, .subquery(subquery))
             }
         case let .caseWhen(operand, branches, elseResult):
             return try bindCase(operand, branches, elseResult, range: range)
@@ -212,14 +227,35 @@ struct ExpressionBinder {
         }
     }
 
-    /// Plans an uncorrelated subquery. A name the subquery cannot resolve but the enclosing
-    /// query can means a correlated subquery, which is not supported.
-    func planSubquery(_ query: Query, range: SourceRange?) throws(PoolSQLError) -> LogicalPlan {
-        guard let planner = subqueryPlanner else {
+    /// A name of an enclosing query's row (the subquery being bound is correlated). Every
+    /// subquery between here and that query becomes correlated.
+    func resolveOuter(_ name: Ident, qualifier: Ident?) -> BoundExpr? {
+        guard grouping == nil, let planner = subqueryPlanner else { return nil }
+        for (level, outer) in planner.outerScopes.enumerated() {
+            guard let index = try? outer.resolve(name, qualifier: qualifier, range: nil) else { continue }
+            for tracker in planner.correlationTrackers.prefix(level + 1) { tracker.markCorrelated() }
+            return .outerColumn(depth: level + 1, index: index, name: outer.columns[index].name, type: outer.columns[index].type)
+        }
+        return nil
+    }
+
+    /// Plans a subquery. Its names may refer to this query's row (a correlated subquery) except
+    /// above GROUP BY, where the row is the aggregate's and correlation is not supported.
+    func planSubquery(_ query: Query, range: SourceRange?) throws(PoolSQLError) -> SubqueryPlan {
+        guard var planner = subqueryPlanner else {
             throw PoolSQLError.notSupported("subqueries in \(clause)", range: range)
         }
+        let tracker = CorrelationTracker()
+        if grouping == nil {
+            planner.outerScopes = [scope] + planner.outerScopes
+            planner.correlationTrackers = [tracker] + planner.correlationTrackers
+        } else {
+            planner.outerScopes = []
+            planner.correlationTrackers = []
+        }
         do {
-            return try planner.plan(query)
+            let plan = try planner.plan(query)
+            return SubqueryPlan(plan: plan, correlated: tracker.correlated)
         } catch where error.code == .undefinedColumn || error.code == .undefinedTable {
             if let name = error.message.split(separator: "\"").dropFirst().first.map(String.init) ?? error.message.split(separator: " ").dropFirst().first.map(String.init) {
                 let parts = name.split(separator: ".").map(String.init)

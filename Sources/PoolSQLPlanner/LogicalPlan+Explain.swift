@@ -92,6 +92,8 @@ extension BoundExpr {
             return v.sqlLiteral
         case let .column(index, name, _):
             return index < columnNames.count ? columnNames[index] : name
+        case let .outerColumn(_, _, name, _):
+            return "outer.\(name)"
         case let .arithmetic(op, l, rhs, _, _): return "\(wrapped(l)) \(op.rawValue) \(wrapped(rhs))"
         case let .negate(e, _, _): return "-\(wrapped(e))"
         case let .comparison(op, l, rhs): return "\(wrapped(l)) \(op.rawValue) \(wrapped(rhs))"

@@ -106,8 +106,15 @@ struct FilterPushdownRule {
             }
             return plan.withInput(apply)
         }
+        // Conjuncts with correlated subqueries read this exact input row layout: they stay.
+        let opaque = predicate.conjuncts.filter(\.containsCorrelatedSubquery)
+        if let kept = BoundExpr.conjunction(opaque) {
+            let movable = predicate.conjuncts.filter { !$0.containsCorrelatedSubquery }
+            return .filter(kept, apply(BoundExpr.conjunction(movable).map { .filter($0, input) } ?? input))
+        }
         switch input {
         case let .filter(other, inner):
+            if other.containsCorrelatedSubquery { return .filter(predicate, apply(input)) }
             return apply(.filter(.and(other, predicate), inner))
         case let .projection(exprs, columns, inner):
             return .projection(exprs, columns, apply(.filter(predicate.substitutingColumns(exprs), inner)))
@@ -161,7 +168,9 @@ struct FilterPushdownRule {
         var toLeft: [BoundExpr] = [], toRight: [BoundExpr] = [], kept: [BoundExpr] = []
         for conjunct in condition.conjuncts {
             let refs = conjunct.referencedColumns
-            if !refs.isEmpty, refs.allSatisfy({ $0 < leftWidth }), type == .inner || type == .right {
+            if conjunct.containsCorrelatedSubquery {
+                kept.append(conjunct)
+            } else if !refs.isEmpty, refs.allSatisfy({ $0 < leftWidth }), type == .inner || type == .right {
                 toLeft.append(conjunct)
             } else if !refs.isEmpty, refs.allSatisfy({ $0 >= leftWidth }), type == .inner || type == .left {
                 toRight.append(conjunct.shiftingColumns(by: -leftWidth))
@@ -320,6 +329,7 @@ struct ProjectionPushdownRule {
             let leftWidth = left.columns.count
             var needed = required ?? Set(0..<(leftWidth + right.columns.count))
             if let condition { needed.formUnion(condition.referencedColumns) }
+            if condition?.containsCorrelatedSubquery ?? false { needed = Set(0..<(leftWidth + right.columns.count)) }
             let l = prune(left, required: Set(needed.filter { $0 < leftWidth }))
             let r = prune(right, required: Set(needed.filter { $0 >= leftWidth }.map { $0 - leftWidth }))
             let newLeftWidth = l.plan.columns.count
@@ -327,11 +337,12 @@ struct ProjectionPushdownRule {
             for (old, new) in r.mapping { mapping[old + leftWidth] = new + newLeftWidth }
             return (.join(type, condition: condition?.remappingColumns(mapping), left: l.plan, right: r.plan), mapping)
         case let .filter(predicate, input):
-            let child = prune(input, required: required.map { $0.union(predicate.referencedColumns) })
+            let child = prune(input, required: predicate.containsCorrelatedSubquery ? nil : required.map { $0.union(predicate.referencedColumns) })
             return (.filter(predicate.remappingColumns(child.mapping), child.plan), child.mapping)
         case let .sort(keys, input):
             let used = keys.reduce(into: Set<Int>()) { $0.formUnion($1.expr.referencedColumns) }
-            let child = prune(input, required: required.map { $0.union(used) })
+            let opaque = keys.contains { $0.expr.containsCorrelatedSubquery }
+            let child = prune(input, required: opaque ? nil : required.map { $0.union(used) })
             let newKeys = keys.map { SortKey(expr: $0.expr.remappingColumns(child.mapping), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
             return (.sort(newKeys, child.plan), child.mapping)
         case let .limit(count, offset, input):
@@ -342,21 +353,22 @@ struct ProjectionPushdownRule {
             return (.distinct(child.plan), child.mapping)
         case let .distinctOn(keys, input):
             let used = keys.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
-            let child = prune(input, required: required.map { $0.union(used) })
+            let child = prune(input, required: keys.contains(where: \.containsCorrelatedSubquery) ? nil : required.map { $0.union(used) })
             return (.distinctOn(keys: keys.map { $0.remappingColumns(child.mapping) }, child.plan), child.mapping)
         case let .projection(exprs, columns, input):
             // Drop outputs nobody above reads (e.g. unused columns of a subquery).
             let keep = required.map { r in exprs.indices.filter { r.contains($0) } } ?? Array(exprs.indices)
             let kept = keep.map { exprs[$0] }
             let used = kept.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
-            let child = prune(input, required: used)
+            let child = prune(input, required: kept.contains(where: \.containsCorrelatedSubquery) ? nil : used)
             var mapping: [Int: Int] = [:]
             for (new, old) in keep.enumerated() { mapping[old] = new }
             return (.projection(kept.map { $0.remappingColumns(child.mapping) }, keep.map { columns[$0] }, child.plan), mapping)
         case let .aggregate(groups, aggregates, columns, input):
             var used = Set<Int>()
             for e in groups + aggregates.flatMap(\.expressions) { used.formUnion(e.referencedColumns) }
-            let child = prune(input, required: used)
+            let opaque = (groups + aggregates.flatMap(\.expressions)).contains(where: \.containsCorrelatedSubquery)
+            let child = prune(input, required: opaque ? nil : used)
             let remap = { (e: BoundExpr) in e.remappingColumns(child.mapping) }
             return (.aggregate(groups: groups.map(remap), aggregates: aggregates.map { $0.mapExpressions(remap) }, columns: columns, child.plan),
                     identity(columns.count))
@@ -375,7 +387,9 @@ struct ProjectionPushdownRule {
 struct ProjectionMergeRule {
     func apply(_ plan: LogicalPlan) -> LogicalPlan {
         let plan = plan.withInput(apply)
-        guard case let .projection(outer, columns, .projection(inner, _, input)) = plan else { return plan }
+        guard case let .projection(outer, columns, .projection(inner, _, input)) = plan,
+              !outer.contains(where: \.containsCorrelatedSubquery)
+        else { return plan }
         return .projection(outer.map { $0.substitutingColumns(inner) }, columns, input)
     }
 }

@@ -9,6 +9,10 @@ public struct QueryPlanner: Sendable {
     public let catalog: any Catalog
     /// Common table expressions visible here (WITH), already planned, by name.
     var ctes: [String: LogicalPlan] = [:]
+    /// For a subquery: the scopes of the enclosing queries (innermost first) and, in the same
+    /// order, the trackers that learn when a name resolves to them.
+    var outerScopes: [BindScope] = []
+    var correlationTrackers: [CorrelationTracker] = []
 
     public init(catalog: any Catalog) {
         self.catalog = catalog

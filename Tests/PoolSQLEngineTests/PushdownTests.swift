@@ -169,4 +169,17 @@ import Testing
         #expect(plan.first(where: { $0.contains("Filter") })?.contains("in_use > 10") == true)
         #expect(plan.contains(where: { $0.contains("Left Join: o.pool_name = p.pool_name") }))
     }
+
+    @Test func correlatedSubqueriesKeepTheColumnsTheyRead() throws {
+        let table = RecordingTable(support: { _ in .exact })
+        let sql = "SELECT pool_name FROM pools p WHERE EXISTS (SELECT 1 FROM pools q WHERE q.in_use > p.in_use) AND p.environment = 'prod'"
+        #expect(Set(try Harness.lines(sql, tables: ["pools": table])) == ["orders", "Inventory"])
+        // The outer scan keeps every column (the subquery reads p.in_use by position) and still
+        // gets the plain filter.
+        let outer = try #require(table.requests.first)
+        #expect(outer.projection == nil || outer.projection == Array(0..<8))
+        #expect(outer.filters == [ScanFilter(column: 1, op: .equal, value: .text("prod"))])
+        let plan = try Harness.explain(sql, tables: ["pools": table])
+        #expect(plan.contains(where: { $0.contains("Filter: EXISTS (subquery)") }))
+    }
 }
