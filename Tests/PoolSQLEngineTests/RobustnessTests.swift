@@ -58,4 +58,17 @@ import Testing
             check("SELECT EXTRACT(epoch FROM \(a)), \(a) IS NULL, NOT \(a) FROM pools")
         }
     }
+
+    @Test func joinsSubqueriesWindowsAndSetOperationsWithOddValues() {
+        for a in Self.operands {
+            check("SELECT p.pool_name, q.in_use FROM pools p LEFT JOIN pools q ON \(a) FULL JOIN pools r USING (pool_name)")
+            check("SELECT (SELECT \(a) FROM pools LIMIT 1), \(a) IN (SELECT \(a) FROM pools), EXISTS (SELECT \(a))")
+            check("SELECT pool_name FROM pools p WHERE \(a) = ANY (SELECT \(a) FROM pools q WHERE q.in_use = p.in_use)")
+            check("SELECT row_number() OVER (PARTITION BY \(a) ORDER BY \(a)), lag(\(a), 1, \(a)) OVER (ORDER BY \(a)), sum(\(a)) OVER () FROM pools")
+            check("SELECT \(a) UNION SELECT \(a) INTERSECT SELECT \(a) EXCEPT ALL SELECT \(a) ORDER BY 1")
+            check("WITH t(x) AS (SELECT \(a)) SELECT DISTINCT ON (x) x, ARRAY[x, x] FROM t ORDER BY x")
+            check("SELECT array_agg(\(a) ORDER BY \(a)), string_agg(\(a), \(a)) FILTER (WHERE \(a)) FROM pools GROUP BY pool_name")
+            check("SELECT * FROM (VALUES (\(a)), (\(a))) v(x) NATURAL JOIN (SELECT \(a) AS x) w")
+        }
+    }
 }
