@@ -255,7 +255,8 @@ extension ScalarFunction {
             return .double(r)
         case let (.lower, .text(s)?): return .text(s.lowercased())
         case let (.upper, .text(s)?): return .text(s.uppercased())
-        case let (.length, .text(s)?): return .int(Int64(s.count))
+        // PostgreSQL counts characters as code points (a combining accent is one more).
+        case let (.length, .text(s)?): return .int(Int64(s.unicodeScalars.count))
         default:
             break
         }

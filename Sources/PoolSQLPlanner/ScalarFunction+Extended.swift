@@ -35,7 +35,8 @@ extension ScalarFunction {
             return .timestamp(try ScalarFunction.truncate(t, to: field.lowercased(), type: type))
         case .substring:
             guard case let .text(s) = values[0], case let .int(start) = values[1] else { return nil }
-            let chars = Array(s)
+            // Positions count code points, as in PostgreSQL.
+            let chars = Array(s.unicodeScalars)
             var end = Int64(chars.count) + 1
             if values.count > 2, case let .int(length) = values[2] {
                 if length < 0 { throw PoolSQLError(.init("22011"), "negative substring length not allowed") }
@@ -43,12 +44,16 @@ extension ScalarFunction {
             }
             let from = Swift.max(start, 1)
             guard from < end else { return .text("") }
-            return .text(String(chars[Int(from - 1)..<Int(end - 1)]))
+            return .text(String(String.UnicodeScalarView(chars[Int(from - 1)..<Int(end - 1)])))
         case .strpos:
             guard case let .text(s) = values[0], case let .text(needle) = values[1] else { return nil }
             if needle.isEmpty { return .int(1) }
-            guard let r = s.range(of: needle) else { return .int(0) }
-            return .int(Int64(s.distance(from: s.startIndex, to: r.lowerBound) + 1))
+            let hay = Array(s.unicodeScalars), sought = Array(needle.unicodeScalars)
+            guard sought.count <= hay.count else { return .int(0) }
+            for start in 0...(hay.count - sought.count) where hay[start..<(start + sought.count)].elementsEqual(sought) {
+                return .int(Int64(start + 1))
+            }
+            return .int(0)
         case .btrim, .ltrim, .rtrim:
             guard case let .text(s) = values[0] else { return nil }
             var set: Set<Character> = [" "]
@@ -62,9 +67,11 @@ extension ScalarFunction {
             return .text(from.isEmpty ? s : s.replacingOccurrences(of: from, with: to))
         case .left, .right:
             guard case let .text(s) = values[0], case let .int(n) = values[1] else { return nil }
-            let count = Int64(s.count)
-            let take = n >= 0 ? Swift.min(n, count) : Swift.max(0, count + n)
-            return .text(String(self == .left ? s.prefix(Int(take)) : s.suffix(Int(take))))
+            let scalars = Array(s.unicodeScalars)
+            let count = Int64(scalars.count)
+            let take = Int(n >= 0 ? Swift.min(n, count) : Swift.max(0, count + n))
+            let part = self == .left ? scalars.prefix(take) : scalars.suffix(take)
+            return .text(String(String.UnicodeScalarView(part)))
         case .splitPart:
             guard case let .text(s) = values[0], case let .text(delimiter) = values[1], case let .int(n) = values[2] else { return nil }
             if n == 0 { throw PoolSQLError(.invalidParameterValue, "field position must not be zero") }
