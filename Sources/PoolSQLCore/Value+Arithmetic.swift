@@ -156,7 +156,7 @@ extension Value {
 extension SQLNumeric {
     /// PostgreSQL's `select_div_scale`: enough decimal places for at least 16 significant digits,
     /// and never fewer than either operand's scale (`1/3` → 20 places, `10/4` → 16).
-    static func divisionScale(_ a: SQLNumeric, _ b: SQLNumeric) -> Int {
+    public static func divisionScale(_ a: SQLNumeric, _ b: SQLNumeric) -> Int {
         let (w1, d1) = a.baseTenThousandLead
         let (w2, d2) = b.baseTenThousandLead
         var qweight = w1 - w2

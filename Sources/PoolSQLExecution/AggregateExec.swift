@@ -1,3 +1,4 @@
+import Foundation
 import PoolSQLCore
 import PoolSQLPlanner
 
@@ -112,6 +113,8 @@ public struct AggregateExec: PhysicalOperator {
                 if case let .text(s) = row.arguments[0] { text += s }
             }
             return .text(text)
+        case .stddevSamp, .stddevPop, .varSamp, .varPop:
+            return try AggregateExec.spread(aggregate.function, values, type: aggregate.type)
         case .arrayAgg:
             return rows.isEmpty ? .null : .array(rows.map { $0.arguments.first ?? .null })
         case .boolAnd, .boolOr:
@@ -130,5 +133,53 @@ public struct AggregateExec: PhysicalOperator {
             total = total.isNull ? converted : try Value.arithmetic(.add, total, converted, resultType: type)
         }
         return total
+    }
+
+    /// Variance and standard deviation as PostgreSQL computes them: Youngs–Cramer
+    /// accumulation for doubles; for numerics (N·Σx² − (Σx)²) / (N·(N−1)) at PostgreSQL's
+    /// division scale, and the square root at that same scale.
+    static func spread(_ function: AggregateFunction, _ values: [Value], type: DataType) throws(PoolSQLError) -> Value {
+        let sample = function == .stddevSamp || function == .varSamp
+        let root = function == .stddevSamp || function == .stddevPop
+        if values.isEmpty || (sample && values.count < 2) { return .null }
+        if type == .doublePrecision {
+            var n = 0.0, sx = 0.0, sxx = 0.0
+            for v in values {
+                guard let x = v.asDouble else { continue }
+                n += 1
+                sx += x
+                if n > 1 {
+                    let tmp = x * n - sx
+                    sxx += tmp * tmp / (n * (n - 1))
+                }
+            }
+            let variance = sxx / (sample ? n - 1 : n)
+            return .double(root ? variance.squareRoot() : variance)
+        }
+        var sum = Decimal(0), sumSquares = Decimal(0)
+        var scale = 0
+        for v in values {
+            guard let x = v.asNumeric else { continue }
+            sum += x.value
+            sumSquares += x.value * x.value
+            scale = max(scale, x.scale)
+        }
+        let n = Decimal(values.count)
+        let numerator = SQLNumeric(n * sumSquares - sum * sum, scale: scale * 2)
+        if numerator.value <= 0 { return .numeric(SQLNumeric(0)) }
+        let denominator = SQLNumeric(sample ? n * (n - 1) : n * n, scale: 0)
+        let rscale = SQLNumeric.divisionScale(numerator, denominator)
+        let variance = SQLNumeric(numerator.value / denominator.value, scale: rscale).rounded(toPlaces: rscale)
+        guard root else { return .numeric(variance) }
+        return .numeric(SQLNumeric(decimalSquareRoot(variance.value), scale: rscale).rounded(toPlaces: rscale))
+    }
+
+    /// Newton's method in Decimal arithmetic (38 significant digits), from a Double guess.
+    static func decimalSquareRoot(_ v: Decimal) -> Decimal {
+        if v <= 0 { return 0 }
+        var x = Decimal(NSDecimalNumber(decimal: v).doubleValue.squareRoot())
+        if x <= 0 { x = v }
+        for _ in 0..<8 { x = (x + v / x) / 2 }
+        return x
     }
 }

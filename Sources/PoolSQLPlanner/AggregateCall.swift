@@ -13,6 +13,10 @@ public enum AggregateFunction: String, Sendable, Hashable {
     case boolAnd = "bool_and"
     case boolOr = "bool_or"
     case arrayAgg = "array_agg"
+    case stddevSamp = "stddev_samp"
+    case stddevPop = "stddev_pop"
+    case varSamp = "var_samp"
+    case varPop = "var_pop"
 }
 
 /// One aggregate computed by an Aggregate node: `sum(DISTINCT x) FILTER (WHERE …)`. Its

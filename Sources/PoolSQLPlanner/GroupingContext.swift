@@ -118,6 +118,23 @@ final class GroupingContext {
             let coerced = [try binder.coerce(args[0], to: .text, range: call.arguments[0].range),
                            try binder.coerce(args[1], to: .text, range: call.arguments[1].range)]
             return make(.stringAgg, coerced, .text)
+        case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+            guard args.count == 1, !call.star else { throw noSuchFunction() }
+            let t = args[0].type
+            if t == .unknown {
+                throw PoolSQLError(.init("42725"), "function \(name)(unknown) is not unique",
+                                   hint: "Could not choose a best candidate function. You might need to add explicit type casts.", range: range)
+            }
+            guard t.isNumeric else { throw noSuchFunction() }
+            let function: AggregateFunction
+            switch name {
+            case "stddev", "stddev_samp": function = .stddevSamp
+            case "stddev_pop": function = .stddevPop
+            case "var_pop": function = .varPop
+            default: function = .varSamp
+            }
+            // Floats give double precision; integers and numerics give numeric.
+            return make(function, args, t == .real || t == .doublePrecision ? .doublePrecision : .numeric(precision: nil, scale: nil))
         case "array_agg":
             guard args.count == 1, !call.star else { throw noSuchFunction() }
             var arg = args[0]
