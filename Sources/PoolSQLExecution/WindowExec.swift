@@ -63,6 +63,25 @@ public struct WindowExec: PhysicalOperator {
                     p = q - 1
                 }
             }
+            // firstPeer[p]: position of the first peer of row p.
+            var firstPeer = [Int](repeating: 0, count: ordered.count)
+            for p in ordered.indices where p > 0 {
+                firstPeer[p] = peers(ordered[p - 1], ordered[p]) ? firstPeer[p - 1] : p
+            }
+            let offsets = try frameOffsets(call.frame, context: context)
+            // The frame of row p as positions [lower, upper] (empty when lower > upper).
+            func frame(_ p: Int) -> (lower: Int, upper: Int) {
+                func position(_ bound: WindowFrameBound, isStart: Bool) -> Int {
+                    switch bound {
+                    case .unboundedPreceding: return 0
+                    case .unboundedFollowing: return ordered.count - 1
+                    case .currentRow: return call.frame.rows ? p : (isStart ? firstPeer[p] : frameEnd[p])
+                    case .preceding: return p - (isStart ? offsets.start : offsets.end)
+                    case .following: return p + (isStart ? offsets.start : offsets.end)
+                    }
+                }
+                return (Swift.max(0, position(call.frame.start, isStart: true)), Swift.min(ordered.count - 1, position(call.frame.end, isStart: false)))
+            }
             var rank = 1, denseRank = 0
             for (p, rowIndex) in ordered.enumerated() {
                 let row = rows[rowIndex]
@@ -89,13 +108,16 @@ public struct WindowExec: PhysicalOperator {
                     } else {
                         out[rowIndex] = .null
                     }
-                case .firstValue:
-                    out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[0]], context: context)
-                case .lastValue:
-                    out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[frameEnd[p]]], context: context)
+                case .firstValue, .lastValue:
+                    let (lower, upper) = frame(p)
+                    guard lower <= upper else { out[rowIndex] = .null; continue }
+                    var isFirst = false
+                    if case .firstValue = call.function { isFirst = true }
+                    out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[isFirst ? lower : upper]], context: context)
                 case let .aggregate(aggregate):
-                    // Rows up to the frame end, aggregated like GROUP BY does.
-                    let frame = ordered[0...frameEnd[p]].map { rows[$0] }
+                    // The frame's rows, aggregated like GROUP BY does.
+                    let (lower, upper) = frame(p)
+                    let frame = lower <= upper ? ordered[lower...upper].map { rows[$0] } : []
                     let exec = AggregateExec(groups: [], aggregates: [aggregate], columns: [],
                                              input: MaterializedRows(rows: frame, columns: input.columns))
                     out[rowIndex] = try exec.execute(context).first?.first ?? .null
@@ -103,6 +125,26 @@ public struct WindowExec: PhysicalOperator {
             }
         }
         return out
+    }
+}
+
+extension WindowExec {
+    /// The constant ROWS offsets of a frame's start and end (0 where not an offset).
+    func frameOffsets(_ frame: WindowFrameSpec, context: ExecutionContext) throws(PoolSQLError) -> (start: Int, end: Int) {
+        func offset(_ bound: WindowFrameBound, _ which: String) throws(PoolSQLError) -> Int {
+            switch bound {
+            case let .preceding(e), let .following(e):
+                switch try e.evaluate(row: [], context: context) {
+                case .null: throw PoolSQLError(.init("22004"), "frame \(which) offset must not be null")
+                case let .int(n):
+                    if n < 0 { throw PoolSQLError(.init("22013"), "frame \(which) offset must not be negative") }
+                    return Int(Swift.min(n, Int64(Int32.max)))
+                default: return 0
+                }
+            default: return 0
+            }
+        }
+        return (try offset(frame.start, "starting"), try offset(frame.end, "ending"))
     }
 }
 

@@ -5,15 +5,7 @@ extension ExpressionBinder {
     /// Binds `f(…) OVER (PARTITION BY … ORDER BY …)`. Arguments, partition and order keys are
     /// bound like the select list (so they may use grouped columns and aggregates).
     func bindWindowCall(_ call: FunctionCall, over: WindowReference, range: SourceRange?) throws(PoolSQLError) -> WindowCall {
-        guard case let .specification(spec) = over else {
-            throw PoolSQLError.notSupported("named windows", range: range)
-        }
-        if spec.baseWindow != nil {
-            throw PoolSQLError.notSupported("named windows", range: range)
-        }
-        if spec.frame != nil {
-            throw PoolSQLError.notSupported("window frame clauses", range: range)
-        }
+        let spec = try resolveWindow(over, range: range)
         if call.distinct {
             throw PoolSQLError(.featureNotSupported, "DISTINCT is not implemented for window functions", range: range)
         }
@@ -27,10 +19,11 @@ extension ExpressionBinder {
             let ascending = item.ascending ?? true
             orderBy.append(SortKey(expr: try inner.bind(item.expr), ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
         }
+        let frame = try spec.frame.map { f throws(PoolSQLError) in try bindFrame(f, binder: inner, range: range) } ?? .default
         let name = call.name.name.value
         var args: [BoundExpr] = []
         func make(_ f: WindowFunction, _ type: DataType) -> WindowCall {
-            WindowCall(function: f, arguments: args, partitionBy: partitionBy, orderBy: orderBy, type: type)
+            WindowCall(function: f, arguments: args, partitionBy: partitionBy, orderBy: orderBy, frame: frame, type: type)
         }
         func noSuchFunction() -> PoolSQLError {
             PoolSQLError(.undefinedFunction, "function \(name)(\(args.map { $0.type.postgresName }.joined(separator: ", "))) does not exist",
@@ -40,7 +33,8 @@ extension ExpressionBinder {
             var aggregateBinder = inner
             aggregateBinder.grouping = grouping
             let aggregate = try GroupingContext.bindAggregate(call, binder: aggregateBinder, range: range)
-            return WindowCall(function: .aggregate(aggregate), arguments: [], partitionBy: partitionBy, orderBy: orderBy, type: aggregate.type)
+            return WindowCall(function: .aggregate(aggregate), arguments: [], partitionBy: partitionBy, orderBy: orderBy, frame: frame,
+                              type: aggregate.type)
         }
         if call.filter != nil {
             throw PoolSQLError(.wrongObjectType, "FILTER is not implemented for non-aggregate window functions", range: range)
@@ -75,6 +69,78 @@ extension ExpressionBinder {
                 throw PoolSQLError(.wrongObjectType, "OVER specified, but \(name) is not a window function nor an aggregate function", range: range)
             }
             throw noSuchFunction()
+        }
+    }
+
+    /// `OVER w`, `OVER (w ORDER BY …)` and `OVER (…)` as one specification, with PostgreSQL's
+    /// rules for copying a named window.
+    func resolveWindow(_ over: WindowReference, range: SourceRange?) throws(PoolSQLError) -> WindowSpecification {
+        func named(_ name: Ident) throws(PoolSQLError) -> WindowSpecification {
+            guard let spec = windows?.named[name.value] else {
+                throw PoolSQLError(.undefinedObject, "window \"\(name.value)\" does not exist", range: name.range ?? range)
+            }
+            return spec
+        }
+        switch over {
+        case let .named(name):
+            return try named(name)
+        case let .specification(spec):
+            guard let baseName = spec.baseWindow else { return spec }
+            let base = try named(baseName)
+            if !spec.partitionBy.isEmpty {
+                throw PoolSQLError(.windowingError, "cannot override PARTITION BY clause of window \"\(baseName.value)\"", range: range)
+            }
+            if !spec.orderBy.isEmpty && !base.orderBy.isEmpty {
+                throw PoolSQLError(.windowingError, "cannot override ORDER BY clause of window \"\(baseName.value)\"", range: range)
+            }
+            if base.frame != nil {
+                throw PoolSQLError(.windowingError, "cannot copy window \"\(baseName.value)\" because it has a frame clause", range: range)
+            }
+            return WindowSpecification(partitionBy: base.partitionBy, orderBy: spec.orderBy.isEmpty ? base.orderBy : spec.orderBy, frame: spec.frame)
+        }
+    }
+
+    func bindFrame(_ frame: WindowFrame, binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> WindowFrameSpec {
+        if frame.units == .groups {
+            throw PoolSQLError.notSupported("GROUPS frames", range: range)
+        }
+        let rows = frame.units == .rows
+        func bound(_ b: FrameBound) throws(PoolSQLError) -> WindowFrameBound {
+            func offset(_ e: Expr) throws(PoolSQLError) -> BoundExpr {
+                guard rows else { throw PoolSQLError.notSupported("RANGE frames with offsets", range: e.range) }
+                let bound = try binder.bind(e)
+                guard bound.isConstant else {
+                    throw PoolSQLError(.windowingError, "argument of ROWS must not contain variables", range: e.range)
+                }
+                let coerced = try binder.coerce(bound, to: bound.type == .unknown ? .bigint : bound.type, range: e.range)
+                guard coerced.type.isInteger else {
+                    throw PoolSQLError(.datatypeMismatch, "argument of ROWS must be type bigint, not type \(coerced.type.postgresName)", range: e.range)
+                }
+                return coerced
+            }
+            switch b {
+            case .unboundedPreceding: return .unboundedPreceding
+            case let .preceding(e): return .preceding(try offset(e))
+            case .currentRow: return .currentRow
+            case let .following(e): return .following(try offset(e))
+            case .unboundedFollowing: return .unboundedFollowing
+            }
+        }
+        let start = try bound(frame.start)
+        let end = try frame.end.map { b throws(PoolSQLError) in try bound(b) } ?? .currentRow
+        switch (start, end) {
+        case (.unboundedFollowing, _):
+            throw PoolSQLError(.windowingError, "frame start cannot be UNBOUNDED FOLLOWING", range: range)
+        case (_, .unboundedPreceding):
+            throw PoolSQLError(.windowingError, "frame end cannot be UNBOUNDED PRECEDING", range: range)
+        case (.currentRow, .preceding):
+            throw PoolSQLError(.windowingError, "frame starting from current row cannot have preceding rows", range: range)
+        case (.following, .preceding):
+            throw PoolSQLError(.windowingError, "frame starting from following row cannot have preceding rows", range: range)
+        case (.following, .currentRow):
+            throw PoolSQLError(.windowingError, "frame starting from following row cannot end with current row", range: range)
+        default:
+            return WindowFrameSpec(rows: rows, start: start, end: end)
         }
     }
 }

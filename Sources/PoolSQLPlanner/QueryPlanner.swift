@@ -181,9 +181,6 @@ public struct QueryPlanner: Sendable {
     /// so a set operation can give them the other side's type (`SELECT 1 UNION SELECT NULL`).
     func planSelect(_ select: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?,
                     keepUntypedOutputs: Bool = false) throws(PoolSQLError) -> LogicalPlan {
-        if let window = select.windows.first {
-            throw PoolSQLError.notSupported("WINDOW clauses", range: window.name.range)
-        }
 
         // FROM: comma-separated items are cross joined.
         var plan: LogicalPlan = .singleRow
@@ -220,7 +217,7 @@ public struct QueryPlanner: Sendable {
 
         // Select list
         var binder = ExpressionBinder(scope: inputScope, clause: "SELECT", grouping: grouping, subqueryPlanner: self)
-        let windows = WindowContext()
+        let windows = WindowContext(named: select.windows)
         binder.windows = windows
         var exprs: [BoundExpr] = []
         var columns: [PlanColumn] = []

@@ -27,21 +27,50 @@ public enum WindowFunction: Sendable {
     }
 }
 
-/// One `f(…) OVER (PARTITION BY … ORDER BY …)` with the default frame: the whole partition
-/// without ORDER BY, else from the partition start to the current row's last peer.
+/// One end of a window frame. Offsets are constant expressions (evaluated per statement).
+public enum WindowFrameBound: Sendable {
+    case unboundedPreceding
+    case preceding(BoundExpr)
+    case currentRow
+    case following(BoundExpr)
+    case unboundedFollowing
+}
+
+/// `ROWS BETWEEN … AND …` (row offsets) or `RANGE BETWEEN … AND …` (peers; only UNBOUNDED
+/// and CURRENT ROW bounds).
+public struct WindowFrameSpec: Sendable {
+    public var rows: Bool
+    public var start: WindowFrameBound
+    public var end: WindowFrameBound
+
+    public init(rows: Bool, start: WindowFrameBound, end: WindowFrameBound) {
+        self.rows = rows
+        self.start = start
+        self.end = end
+    }
+
+    /// PostgreSQL's default: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (the whole
+    /// partition when there is no ORDER BY, as every row is then a peer).
+    public static let `default` = WindowFrameSpec(rows: false, start: .unboundedPreceding, end: .currentRow)
+}
+
+/// One `f(…) OVER (PARTITION BY … ORDER BY … [frame])`.
 public struct WindowCall: Sendable {
     public var function: WindowFunction
     /// lag/lead/first_value/last_value arguments (value, offset, default).
     public var arguments: [BoundExpr]
     public var partitionBy: [BoundExpr]
     public var orderBy: [SortKey]
+    public var frame: WindowFrameSpec
     public var type: DataType
 
-    public init(function: WindowFunction, arguments: [BoundExpr], partitionBy: [BoundExpr], orderBy: [SortKey], type: DataType) {
+    public init(function: WindowFunction, arguments: [BoundExpr], partitionBy: [BoundExpr], orderBy: [SortKey],
+                frame: WindowFrameSpec = .default, type: DataType) {
         self.function = function
         self.arguments = arguments
         self.partitionBy = partitionBy
         self.orderBy = orderBy
+        self.frame = frame
         self.type = type
     }
 
@@ -76,6 +105,14 @@ public struct WindowCall: Sendable {
 final class WindowContext {
     private(set) var calls: [WindowCall] = []
     private var asts: [Expr] = []
+    /// `WINDOW name AS (…)` definitions of the SELECT.
+    let named: [String: WindowSpecification]
+
+    init(named: [NamedWindow] = []) {
+        var byName: [String: WindowSpecification] = [:]
+        for w in named { byName[w.name.value] = w.specification }
+        self.named = byName
+    }
 
     func reference(for expr: Expr, bind: () throws(PoolSQLError) -> WindowCall) throws(PoolSQLError) -> BoundExpr {
         if let k = asts.firstIndex(of: expr) {
