@@ -114,6 +114,29 @@ public struct WindowExec: PhysicalOperator {
                     var isFirst = false
                     if case .firstValue = call.function { isFirst = true }
                     out[rowIndex] = try call.arguments[0].evaluate(row: rows[ordered[isFirst ? lower : upper]], context: context)
+                case .percentRank:
+                    out[rowIndex] = .double(ordered.count > 1 ? Double(rank - 1) / Double(ordered.count - 1) : 0)
+                case .cumeDist:
+                    out[rowIndex] = .double(Double(frameEnd[p] + 1) / Double(ordered.count))
+                case .ntile:
+                    let v = try call.arguments[0].evaluate(row: row, context: context)
+                    guard case let .int(buckets) = v else { out[rowIndex] = .null; continue }
+                    if buckets <= 0 { throw PoolSQLError(.init("22014"), "argument of ntile must be greater than zero") }
+                    // The first (count % buckets) buckets get one row more.
+                    let n = Int64(ordered.count), size = n / buckets, extra = n % buckets
+                    let position = Int64(p)
+                    let bigRows = extra * (size + 1)
+                    let bucket = size == 0 ? position + 1
+                        : position < bigRows ? position / (size + 1) + 1 : extra + (position - bigRows) / size + 1
+                    out[rowIndex] = .int(bucket)
+                case .nthValue:
+                    let v = try call.arguments[1].evaluate(row: row, context: context)
+                    guard case let .int(nth) = v else { out[rowIndex] = .null; continue }
+                    if nth <= 0 { throw PoolSQLError(.init("22016"), "argument of nth_value must be greater than zero") }
+                    let (lower, upper) = frame(p)
+                    let target = Int64(lower) + nth - 1
+                    out[rowIndex] = lower <= upper && target <= Int64(upper)
+                        ? try call.arguments[0].evaluate(row: rows[ordered[Int(target)]], context: context) : .null
                 case let .aggregate(aggregate):
                     // The frame's rows, aggregated like GROUP BY does.
                     let (lower, upper) = frame(p)

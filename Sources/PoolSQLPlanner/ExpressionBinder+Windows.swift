@@ -62,8 +62,20 @@ extension ExpressionBinder {
             guard args.count == 1 else { throw noSuchFunction() }
             if args[0].type == .unknown { args[0] = try coerce(args[0], to: .text, range: call.arguments[0].range) }
             return make(name == "first_value" ? .firstValue : .lastValue, args[0].type)
-        case "percent_rank", "cume_dist", "ntile", "nth_value":
-            throw PoolSQLError.notSupported("window function \(name)", range: range)
+        case "percent_rank", "cume_dist":
+            guard args.isEmpty else { throw noSuchFunction() }
+            return make(name == "percent_rank" ? .percentRank : .cumeDist, .doublePrecision)
+        case "ntile":
+            guard args.count == 1 else { throw noSuchFunction() }
+            args[0] = try coerce(args[0], to: args[0].type == .unknown ? .integer : args[0].type, range: call.arguments[0].range)
+            guard args[0].type.isInteger else { throw noSuchFunction() }
+            return make(.ntile, .integer)
+        case "nth_value":
+            guard args.count == 2 else { throw noSuchFunction() }
+            if args[0].type == .unknown { args[0] = try coerce(args[0], to: .text, range: call.arguments[0].range) }
+            args[1] = try coerce(args[1], to: args[1].type == .unknown ? .integer : args[1].type, range: call.arguments[1].range)
+            guard args[1].type.isInteger else { throw noSuchFunction() }
+            return make(.nthValue, args[0].type)
         default:
             if ScalarFunction.named(name) != nil {
                 throw PoolSQLError(.wrongObjectType, "OVER specified, but \(name) is not a window function nor an aggregate function", range: range)

@@ -10,6 +10,10 @@ public enum WindowFunction: Sendable {
     case lead
     case firstValue
     case lastValue
+    case nthValue
+    case ntile
+    case percentRank
+    case cumeDist
     /// An aggregate over the window frame (`sum(x) OVER (…)`).
     case aggregate(AggregateCall)
 
@@ -22,6 +26,10 @@ public enum WindowFunction: Sendable {
         case .lead: return "lead"
         case .firstValue: return "first_value"
         case .lastValue: return "last_value"
+        case .nthValue: return "nth_value"
+        case .ntile: return "ntile"
+        case .percentRank: return "percent_rank"
+        case .cumeDist: return "cume_dist"
         case let .aggregate(call): return call.function == .countStar ? "count" : call.function.rawValue
         }
     }
