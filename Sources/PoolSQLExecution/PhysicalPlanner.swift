@@ -19,6 +19,8 @@ public struct PhysicalPlanner: Sendable {
         case let .values(rows, columns): return ValuesExec(rows: rows, columns: columns)
         case let .join(type, condition, left, right):
             return NestedLoopJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
+        case let .generateSeries(start, stop, step, column):
+            return GenerateSeriesExec(start: start, stop: stop, step: step, columns: [column])
         case let .window(calls, input):
             return WindowExec(calls: calls, input: plan(input), columns: logical.columns)
         case let .setOperation(type, all, left, right):

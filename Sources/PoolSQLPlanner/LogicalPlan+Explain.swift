@@ -60,6 +60,9 @@ extension LogicalPlan {
             var line = "\(pad)\(condition == nil && type == .inner ? "Cross" : type.rawValue) Join"
             if let condition { line += ": \(condition.rendered(columnNames: names))" }
             return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)
+        case let .generateSeries(start, stop, step, _):
+            let args = [start, stop] + (step.map { [$0] } ?? [])
+            return ["\(pad)GenerateSeries: " + args.map { $0.rendered(columnNames: []) }.joined(separator: ", ")]
         case let .window(calls, input):
             let names = input.columns.map(\.name)
             return ["\(pad)Window: " + calls.map { $0.rendered(columnNames: names) }.joined(separator: ", ")] + input.explainLines(indent: indent + 2)

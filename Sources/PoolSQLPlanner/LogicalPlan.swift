@@ -114,6 +114,8 @@ public indirect enum LogicalPlan: Sendable {
     case setOperation(SetOperationType, all: Bool, left: LogicalPlan, right: LogicalPlan)
     /// Window functions: the input columns followed by one column per call.
     case window([WindowCall], LogicalPlan)
+    /// `generate_series(start, stop[, step])` in FROM: one column.
+    case generateSeries(start: BoundExpr, stop: BoundExpr, step: BoundExpr?, column: PlanColumn)
 
     public var columns: [PlanColumn] {
         switch self {
@@ -127,6 +129,8 @@ public indirect enum LogicalPlan: Sendable {
         case let .values(_, columns): return columns
         case let .join(_, _, left, right):
             return left.columns + right.columns
+        case let .generateSeries(_, _, _, column):
+            return [column]
         case let .window(calls, input):
             return input.columns + calls.map { PlanColumn(name: $0.function.name, type: $0.type) }
         case let .setOperation(_, _, left, _):

@@ -22,7 +22,7 @@ extension LogicalPlan {
     /// Rebuilds the node with each input replaced.
     func withInput(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         switch self {
-        case .scan, .singleRow, .values: return self
+        case .scan, .singleRow, .values, .generateSeries: return self
         case let .filter(p, input): return .filter(p, transform(input))
         case let .projection(e, c, input): return .projection(e, c, transform(input))
         case let .sort(k, input): return .sort(k, transform(input))
@@ -52,6 +52,8 @@ extension LogicalPlan {
         case let .join(type, condition, l, r): return .join(type, condition: condition.map(f), left: l, right: r)
         case let .values(rows, columns): return .values(rows: rows.map { $0.map(f) }, columns: columns)
         case let .window(calls, input): return .window(calls.map { $0.mapExpressions(f) }, input)
+        case let .generateSeries(start, stop, step, column):
+            return .generateSeries(start: f(start), stop: f(stop), step: step.map(f), column: column)
         default: return plan
         }
     }
@@ -308,7 +310,7 @@ struct ProjectionPushdownRule {
             for (new, old) in kept.enumerated() { mapping[old] = new }
             scan.projection = kept.map { outputs[$0] }
             return (.scan(scan), mapping)
-        case .singleRow, .values:
+        case .singleRow, .values, .generateSeries:
             return (plan, identity(plan.columns.count))
         case let .window(calls, input):
             // Window functions see whole rows of their partitions; keep the input as it is.

@@ -457,8 +457,15 @@ public struct QueryPlanner: Sendable {
                                    hint: "For example, FROM (SELECT ...) [AS] foo.", range: query.firstRange)
             }
             return try aliased(try plan(query), as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
-        case let .function(call, _):
-            throw PoolSQLError.notSupported("table functions", range: call.name.range)
+        case let .function(call, alias):
+            guard call.name.parts.count == 1, call.name.name.value == "generate_series" else {
+                throw PoolSQLError.notSupported("table function \(call.name.name.value)", range: call.name.range)
+            }
+            let plan = try planGenerateSeries(call)
+            // A single-column function's alias also names its column (`generate_series(1, 3) g`).
+            let columnAliases = alias.map { $0.columns.isEmpty ? [$0.name] : $0.columns } ?? []
+            return try aliased(plan, as: alias?.name.value ?? "generate_series", columnAliases: columnAliases,
+                               range: alias?.name.range ?? call.name.range)
         case let .join(join):
             let left = try planTableRef(join.left)
             let right = try planTableRef(join.right)
@@ -563,6 +570,51 @@ extension QueryPlanner {
             columns.append(c)
         }
         return .projection(exprs, columns, joined)
+    }
+}
+
+extension QueryPlanner {
+    /// `generate_series(start, stop[, step])` over integers, numerics or timestamps (with an
+    /// interval step), as PostgreSQL.
+    func planGenerateSeries(_ call: FunctionCall) throws(PoolSQLError) -> LogicalPlan {
+        let binder = ExpressionBinder(scope: .empty, clause: "functions in FROM", subqueryPlanner: self)
+        var args: [BoundExpr] = []
+        for a in call.arguments { args.append(try binder.bind(a)) }
+        let range = call.name.range
+        func noSuchFunction() -> PoolSQLError {
+            PoolSQLError(.undefinedFunction, "function generate_series(\(args.map { $0.type.postgresName }.joined(separator: ", "))) does not exist",
+                         hint: "No function matches the given name and argument types. You might need to add explicit type casts.", range: range)
+        }
+        guard args.count == 2 || args.count == 3 else { throw noSuchFunction() }
+        let bounds = try binder.coerceToCommon(Array(args.prefix(2)), ranges: call.arguments.prefix(2).map(\.range), context: "generate_series",
+                                               fallbackOp: false, range: range)
+        var type = bounds[0].type
+        var start = bounds[0], stop = bounds[1]
+        var step: BoundExpr?
+        switch TypeCoercion.category(type) {
+        case .numeric:
+            if type == .smallint { type = .integer }
+            if type == .real || type == .doublePrecision { throw noSuchFunction() }
+            start = try binder.coerce(start, to: type, range: range)
+            stop = try binder.coerce(stop, to: type, range: range)
+            if args.count == 3 {
+                let s = args[2].type == .unknown ? try binder.coerce(args[2], to: type, range: call.arguments[2].range) : args[2]
+                guard s.type.isNumeric, s.type != .real, s.type != .doublePrecision else { throw noSuchFunction() }
+                if case .numeric = s.type, type.isInteger {
+                    type = s.type
+                    start = try binder.coerce(start, to: type, range: range)
+                    stop = try binder.coerce(stop, to: type, range: range)
+                }
+                step = try binder.coerce(s, to: type, range: call.arguments[2].range)
+            }
+        case .datetime:
+            guard args.count == 3 else { throw noSuchFunction() }
+            let s = try binder.coerce(args[2], to: .interval, range: call.arguments[2].range)
+            step = s
+        default:
+            throw noSuchFunction()
+        }
+        return .generateSeries(start: start, stop: stop, step: step, column: PlanColumn(name: "generate_series", type: type))
     }
 }
 
