@@ -19,6 +19,9 @@ public struct PhysicalPlanner: Sendable {
         case let .values(rows, columns): return ValuesExec(rows: rows, columns: columns)
         case let .join(type, condition, left, right):
             return NestedLoopJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
+        case let .workTableScan(table): return WorkTableScanExec(table: table)
+        case let .recursiveUnion(table, all, anchor, recursive):
+            return RecursiveUnionExec(table: table, all: all, anchor: plan(anchor), recursive: plan(recursive))
         case let .generateSeries(start, stop, step, column):
             return GenerateSeriesExec(start: start, stop: stop, step: step, columns: [column])
         case let .window(calls, input):

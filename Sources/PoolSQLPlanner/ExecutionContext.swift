@@ -12,6 +12,8 @@ public struct ExecutionContext: Sendable {
     public var subqueryRunner: SubqueryRunner?
     /// The rows of the enclosing queries while a correlated subquery runs, innermost last.
     public var outerRows: [[Value]] = []
+    /// Work tables of recursive CTEs.
+    public var workTables = WorkTableStore()
 
     public init(statementTimestamp: Timestamp = .now(), isCancelled: @escaping @Sendable () -> Bool = { false },
                 subqueryRunner: SubqueryRunner? = nil) {

@@ -60,6 +60,11 @@ extension LogicalPlan {
             var line = "\(pad)\(condition == nil && type == .inner ? "Cross" : type.rawValue) Join"
             if let condition { line += ": \(condition.rendered(columnNames: names))" }
             return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)
+        case let .workTableScan(table):
+            return ["\(pad)WorkTableScan: \(table.name)"]
+        case let .recursiveUnion(table, all, anchor, recursive):
+            return ["\(pad)RecursiveUnion\(all ? " All" : ""): \(table.name)"] + anchor.explainLines(indent: indent + 2)
+                + recursive.explainLines(indent: indent + 2)
         case let .generateSeries(start, stop, step, _):
             let args = [start, stop] + (step.map { [$0] } ?? [])
             return ["\(pad)GenerateSeries: " + args.map { $0.rendered(columnNames: []) }.joined(separator: ", ")]

@@ -114,6 +114,11 @@ public indirect enum LogicalPlan: Sendable {
     case setOperation(SetOperationType, all: Bool, left: LogicalPlan, right: LogicalPlan)
     /// Window functions: the input columns followed by one column per call.
     case window([WindowCall], LogicalPlan)
+    /// The previous iteration's rows inside a recursive CTE's recursive term.
+    case workTableScan(WorkTable)
+    /// WITH RECURSIVE: the anchor's rows, then the recursive term's new rows, repeatedly,
+    /// until an iteration adds none (UNION drops rows seen before; UNION ALL keeps all).
+    case recursiveUnion(WorkTable, all: Bool, anchor: LogicalPlan, recursive: LogicalPlan)
     /// `generate_series(start, stop[, step])` in FROM: one column.
     case generateSeries(start: BoundExpr, stop: BoundExpr, step: BoundExpr?, column: PlanColumn)
 
@@ -131,6 +136,8 @@ public indirect enum LogicalPlan: Sendable {
             return left.columns + right.columns
         case let .generateSeries(_, _, _, column):
             return [column]
+        case let .workTableScan(table), let .recursiveUnion(table, _, _, _):
+            return table.columns
         case let .window(calls, input):
             return input.columns + calls.map { PlanColumn(name: $0.function.name, type: $0.type) }
         case let .setOperation(_, _, left, _):

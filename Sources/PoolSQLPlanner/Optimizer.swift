@@ -22,7 +22,8 @@ extension LogicalPlan {
     /// Rebuilds the node with each input replaced.
     func withInput(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         switch self {
-        case .scan, .singleRow, .values, .generateSeries: return self
+        case .scan, .singleRow, .values, .generateSeries, .workTableScan: return self
+        case let .recursiveUnion(t, all, a, r): return .recursiveUnion(t, all: all, anchor: transform(a), recursive: transform(r))
         case let .filter(p, input): return .filter(p, transform(input))
         case let .projection(e, c, input): return .projection(e, c, transform(input))
         case let .sort(k, input): return .sort(k, transform(input))
@@ -310,8 +311,12 @@ struct ProjectionPushdownRule {
             for (new, old) in kept.enumerated() { mapping[old] = new }
             scan.projection = kept.map { outputs[$0] }
             return (.scan(scan), mapping)
-        case .singleRow, .values, .generateSeries:
+        case .singleRow, .values, .generateSeries, .workTableScan:
             return (plan, identity(plan.columns.count))
+        case let .recursiveUnion(table, all, anchor, recursive):
+            // Both terms must keep producing the work table's full rows.
+            let a = prune(anchor, required: nil), r = prune(recursive, required: nil)
+            return (.recursiveUnion(table, all: all, anchor: a.plan, recursive: r.plan), identity(plan.columns.count))
         case let .window(calls, input):
             // Window functions see whole rows of their partitions; keep the input as it is.
             let child = prune(input, required: nil)

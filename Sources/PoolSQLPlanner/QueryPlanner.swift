@@ -21,12 +21,14 @@ public struct QueryPlanner: Sendable {
     public func plan(_ query: Query) throws(PoolSQLError) -> LogicalPlan {
         var planner = self
         if let with = query.with {
-            if with.recursive {
-                throw PoolSQLError.notSupported("WITH RECURSIVE", range: with.tables.first?.name.range)
-            }
             for cte in with.tables {
                 let name = cte.name.value
-                let inner = try planner.plan(cte.query)
+                let inner: LogicalPlan
+                if with.recursive, cte.query.references(table: name) {
+                    inner = try planner.planRecursive(cte)
+                } else {
+                    inner = try planner.plan(cte.query)
+                }
                 planner.ctes[name] = try planner.aliased(inner, as: name, columnAliases: cte.columns, range: cte.name.range)
             }
         }
@@ -574,6 +576,53 @@ extension QueryPlanner {
 }
 
 extension QueryPlanner {
+    /// `name AS (anchor UNION [ALL] recursive_term)` where the recursive term reads `name`.
+    func planRecursive(_ cte: CommonTableExpression) throws(PoolSQLError) -> LogicalPlan {
+        let name = cte.name.value
+        guard cte.query.orderBy.isEmpty, cte.query.limit == nil, cte.query.offset == nil,
+              case let .setOperation(.union, quantifier, anchorBody, recursiveBody) = cte.query.body
+        else {
+            throw PoolSQLError(.invalidRecursion, "recursive query \"\(name)\" does not have the form non-recursive-term UNION [ALL] recursive-term",
+                               range: cte.name.range)
+        }
+        if Query(body: anchorBody).references(table: name) {
+            throw PoolSQLError(.invalidRecursion, "recursive reference to query \"\(name)\" must not appear within its non-recursive term",
+                               range: cte.name.range)
+        }
+        let anchor = try planSetExpr(anchorBody)
+        // Untyped anchor columns (`SELECT 1, 'a'`) become text, as PostgreSQL resolves them.
+        var columns = anchor.columns.map { PlanColumn(name: $0.name, type: $0.type == .unknown ? .text : $0.type) }
+        for (i, alias) in cte.columns.enumerated() where i < columns.count { columns[i].name = alias.value }
+        let anchorPlan = LogicalPlan.projection(
+            anchor.columns.enumerated().map { i, c in
+                c.type == .unknown ? .cast(.column(index: i, name: c.name, type: c.type), to: .text, range: nil)
+                    : .column(index: i, name: c.name, type: c.type)
+            }, columns, anchor)
+        let table = WorkTable(name: name, columns: columns)
+        var inner = self
+        inner.ctes[name] = try aliased(.workTableScan(table), as: name, columnAliases: [], range: cte.name.range)
+        let recursive = try inner.planSetExpr(recursiveBody)
+        let rc = recursive.columns
+        guard rc.count == columns.count else {
+            throw PoolSQLError(.syntaxError, "each UNION query must have the same number of columns", range: recursiveBody.firstRange)
+        }
+        let binder = ExpressionBinder(scope: .empty, clause: "WITH RECURSIVE")
+        var exprs: [BoundExpr] = []
+        for (i, c) in rc.enumerated() {
+            let column = BoundExpr.column(index: i, name: c.name, type: c.type)
+            if c.type == columns[i].type || c.type == .unknown {
+                exprs.append(c.type == .unknown ? .cast(column, to: columns[i].type, range: nil) : column)
+            } else if TypeCoercion.isImplicit(c.type, columns[i].type) {
+                exprs.append(try binder.coerce(column, to: columns[i].type, range: nil))
+            } else {
+                throw PoolSQLError(.datatypeMismatch,
+                                   "recursive query \"\(name)\" column \(i + 1) has type \(columns[i].type.postgresName) in non-recursive term but type \(c.type.postgresName) overall",
+                                   hint: "Cast the output of the non-recursive term to the correct type.", range: recursiveBody.firstRange)
+            }
+        }
+        return .recursiveUnion(table, all: quantifier == .all, anchor: anchorPlan, recursive: .projection(exprs, columns, recursive))
+    }
+
     /// `generate_series(start, stop[, step])` over integers, numerics or timestamps (with an
     /// interval step), as PostgreSQL.
     func planGenerateSeries(_ call: FunctionCall) throws(PoolSQLError) -> LogicalPlan {
@@ -660,5 +709,54 @@ extension BoundExpr {
     func isColumn(_ index: Int) -> Bool {
         if case let .column(i, _, _) = self { return i == index }
         return false
+    }
+}
+
+extension Query {
+    /// Whether the query reads a table called `name` in some FROM clause (CTE bodies,
+    /// subqueries in FROM and in expressions included).
+    func references(table name: String) -> Bool {
+        if let with, with.tables.contains(where: { $0.query.references(table: name) }) { return true }
+        return body.references(table: name)
+    }
+}
+
+extension SetExpr {
+    func references(table name: String) -> Bool {
+        switch self {
+        case let .select(select):
+            if select.from.contains(where: { $0.references(table: name) }) { return true }
+            var exprs = select.projection.compactMap { item -> Expr? in if case let .expr(e, _) = item { return e } else { return nil } }
+            exprs += [select.whereClause, select.having].compactMap { $0 } + select.groupBy
+            return exprs.contains(where: { $0.referencesInSubquery(table: name) })
+        case .values: return false
+        case let .query(query): return query.references(table: name)
+        case let .setOperation(_, _, left, right): return left.references(table: name) || right.references(table: name)
+        }
+    }
+}
+
+extension TableRef {
+    func references(table name: String) -> Bool {
+        switch self {
+        case let .table(objectName, _): return objectName.parts.count == 1 && objectName.name.value == name
+        case let .derived(_, query, _): return query.references(table: name)
+        case .function: return false
+        case let .join(join):
+            if join.left.references(table: name) || join.right.references(table: name) { return true }
+            if case let .on(e) = join.constraint { return e.referencesInSubquery(table: name) }
+            return false
+        }
+    }
+}
+
+extension Expr {
+    func referencesInSubquery(table name: String) -> Bool {
+        switch kind {
+        case let .exists(q), let .subquery(q), let .arraySubquery(q): return q.references(table: name)
+        case let .inSubquery(e, q, _): return q.references(table: name) || e.referencesInSubquery(table: name)
+        case let .quantified(e, _, _, .subquery(q)): return q.references(table: name) || e.referencesInSubquery(table: name)
+        default: return subexpressions.contains(where: { $0.referencesInSubquery(table: name) })
+        }
     }
 }

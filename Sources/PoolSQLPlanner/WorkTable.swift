@@ -1,0 +1,29 @@
+import PoolSQLCore
+import Synchronization
+
+/// The rows a recursive CTE's recursive term reads: the previous iteration's new rows. A
+/// reference type, so each `WITH RECURSIVE` in a statement has its own identity.
+public final class WorkTable: Sendable {
+    public let name: String
+    public let columns: [PlanColumn]
+
+    public init(name: String, columns: [PlanColumn]) {
+        self.name = name
+        self.columns = columns
+    }
+}
+
+/// The current contents of the work tables while a statement runs.
+public final class WorkTableStore: Sendable {
+    private let tables = Mutex<[ObjectIdentifier: [[Value]]]>([:])
+
+    public init() {}
+
+    public func rows(of table: WorkTable) -> [[Value]] {
+        tables.withLock { $0[ObjectIdentifier(table)] ?? [] }
+    }
+
+    public func set(_ rows: [[Value]], for table: WorkTable) {
+        tables.withLock { $0[ObjectIdentifier(table)] = rows }
+    }
+}
