@@ -1,37 +1,5 @@
 import PoolSQLCore
 
-/// Comparison operators of bound expressions.
-public enum ComparisonOperator: String, Sendable, Hashable {
-    case equal = "="
-    case notEqual = "<>"
-    case less = "<"
-    case lessOrEqual = "<="
-    case greater = ">"
-    case greaterOrEqual = ">="
-
-    /// The operator with its operands swapped: `a < b` ⇔ `b > a`.
-    public var flipped: ComparisonOperator {
-        switch self {
-        case .equal, .notEqual: return self
-        case .less: return .greater
-        case .lessOrEqual: return .greaterOrEqual
-        case .greater: return .less
-        case .greaterOrEqual: return .lessOrEqual
-        }
-    }
-
-    public func holds(_ comparison: Int) -> Bool {
-        switch self {
-        case .equal: return comparison == 0
-        case .notEqual: return comparison != 0
-        case .less: return comparison < 0
-        case .lessOrEqual: return comparison <= 0
-        case .greater: return comparison > 0
-        case .greaterOrEqual: return comparison >= 0
-        }
-    }
-}
-
 /// A type-checked expression whose column references are positions in its input row. Produced
 /// by the binder from the AST; evaluated by `evaluate(row:context:)`. Nodes that can fail at run
 /// time keep the source range of their AST node so errors point at it.
@@ -211,12 +179,6 @@ extension BoundExpr {
         default: return mapChildren { (child: BoundExpr) -> BoundExpr in child.mappingSubqueries(transform) }
         }
     }
-}
-
-/// What `ANY`/`ALL` compare against.
-public enum QuantifiedSource: Sendable {
-    case array(BoundExpr)
-    case subquery(SubqueryPlan)
 }
 
 extension BoundExpr {

@@ -1,67 +1,6 @@
 import PoolSQLCore
 import PoolSQLSyntax
 
-/// The window functions the executor computes.
-public enum WindowFunction: Sendable {
-    case rowNumber
-    case rank
-    case denseRank
-    case lag
-    case lead
-    case firstValue
-    case lastValue
-    case nthValue
-    case ntile
-    case percentRank
-    case cumeDist
-    /// An aggregate over the window frame (`sum(x) OVER (…)`).
-    case aggregate(AggregateCall)
-
-    public var name: String {
-        switch self {
-        case .rowNumber: return "row_number"
-        case .rank: return "rank"
-        case .denseRank: return "dense_rank"
-        case .lag: return "lag"
-        case .lead: return "lead"
-        case .firstValue: return "first_value"
-        case .lastValue: return "last_value"
-        case .nthValue: return "nth_value"
-        case .ntile: return "ntile"
-        case .percentRank: return "percent_rank"
-        case .cumeDist: return "cume_dist"
-        case let .aggregate(call): return call.function == .countStar ? "count" : call.function.rawValue
-        }
-    }
-}
-
-/// One end of a window frame. Offsets are constant expressions (evaluated per statement).
-public enum WindowFrameBound: Sendable {
-    case unboundedPreceding
-    case preceding(BoundExpr)
-    case currentRow
-    case following(BoundExpr)
-    case unboundedFollowing
-}
-
-/// `ROWS BETWEEN … AND …` (row offsets) or `RANGE BETWEEN … AND …` (peers; only UNBOUNDED
-/// and CURRENT ROW bounds).
-public struct WindowFrameSpec: Sendable {
-    public var rows: Bool
-    public var start: WindowFrameBound
-    public var end: WindowFrameBound
-
-    public init(rows: Bool, start: WindowFrameBound, end: WindowFrameBound) {
-        self.rows = rows
-        self.start = start
-        self.end = end
-    }
-
-    /// PostgreSQL's default: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (the whole
-    /// partition when there is no ORDER BY, as every row is then a peer).
-    public static let `default` = WindowFrameSpec(rows: false, start: .unboundedPreceding, end: .currentRow)
-}
-
 /// One `f(…) OVER (PARTITION BY … ORDER BY … [frame])`.
 public struct WindowCall: Sendable {
     public var function: WindowFunction
@@ -104,38 +43,5 @@ public struct WindowCall: Sendable {
             spec.append("ORDER BY " + orderBy.map { $0.expr.rendered(columnNames: columnNames) + ($0.ascending ? "" : " DESC") }.joined(separator: ", "))
         }
         return "\(head) OVER (\(spec.joined(separator: " ")))"
-    }
-}
-
-/// Window calls collected while binding a select list; they are computed by a Window node
-/// whose output is its input's columns followed by one column per call. Until the input's
-/// width is final, references to call `k` use the placeholder column index `-1 - k`.
-final class WindowContext {
-    private(set) var calls: [WindowCall] = []
-    private var asts: [Expr] = []
-    /// `WINDOW name AS (…)` definitions of the SELECT.
-    let named: [String: WindowSpecification]
-
-    init(named: [NamedWindow] = []) {
-        var byName: [String: WindowSpecification] = [:]
-        for w in named { byName[w.name.value] = w.specification }
-        self.named = byName
-    }
-
-    func reference(for expr: Expr, bind: () throws(PoolSQLError) -> WindowCall) throws(PoolSQLError) -> BoundExpr {
-        if let k = asts.firstIndex(of: expr) {
-            return .column(index: -1 - k, name: calls[k].function.name, type: calls[k].type)
-        }
-        let call = try bind()
-        calls.append(call)
-        asts.append(expr)
-        return .column(index: -calls.count, name: call.function.name, type: call.type)
-    }
-
-    /// Maps the placeholders to their final positions after `inputWidth` input columns.
-    func placeholderMapping(inputWidth: Int) -> [Int: Int] {
-        var mapping: [Int: Int] = [:]
-        for k in calls.indices { mapping[-1 - k] = inputWidth + k }
-        return mapping
     }
 }
