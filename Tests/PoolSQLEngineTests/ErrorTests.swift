@@ -111,4 +111,21 @@ import Testing
         #expect(c.range?.start.column == 73)
         #expect(try error("SELECT * FROM unnest(ARRAY[1])").code == .featureNotSupported)
     }
+
+    @Test func renderedErrorsPutTheCaretUnderTheNode() throws {
+        let sql = "SELECT pool_name,\n       in_use / 0\nFROM pools"
+        let e = try error(sql)
+        #expect(e.rendered(source: sql) == """
+            ERROR 22012: division by zero
+            LINE 2:        in_use / 0
+                           ^
+            """)
+        let t = "SELECT * FROM pool"
+        #expect(try error(t).rendered(source: t) == """
+            ERROR 42P01: relation "pool" does not exist
+            LINE 1: SELECT * FROM pool
+                                  ^
+            HINT: did you mean "pools"?
+            """)
+    }
 }
