@@ -20,6 +20,9 @@ public struct PhysicalPlanner: Sendable {
         case let .join(type, condition, left, right):
             return NestedLoopJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
         case let .workTableScan(table): return WorkTableScanExec(table: table)
+        case let .lateralJoin(type, condition, left, right):
+            return LateralJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
+        case let .unnest(array, column): return UnnestExec(array: array, columns: [column])
         case let .recursiveUnion(table, all, anchor, recursive):
             return RecursiveUnionExec(table: table, all: all, anchor: plan(anchor), recursive: plan(recursive))
         case let .generateSeries(start, stop, step, column):

@@ -60,6 +60,13 @@ extension LogicalPlan {
             var line = "\(pad)\(condition == nil && type == .inner ? "Cross" : type.rawValue) Join"
             if let condition { line += ": \(condition.rendered(columnNames: names))" }
             return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)
+        case let .lateralJoin(type, condition, left, right):
+            let names = (left.columns + right.columns).map { c in c.qualifier.map { "\($0).\(c.name)" } ?? c.name }
+            var line = "\(pad)Lateral \(type.rawValue) Join"
+            if let condition { line += ": \(condition.rendered(columnNames: names))" }
+            return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)
+        case let .unnest(array, _):
+            return ["\(pad)Unnest: \(array.rendered(columnNames: []))"]
         case let .workTableScan(table):
             return ["\(pad)WorkTableScan: \(table.name)"]
         case let .recursiveUnion(table, all, anchor, recursive):

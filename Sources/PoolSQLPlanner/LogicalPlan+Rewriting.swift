@@ -5,7 +5,8 @@ extension LogicalPlan {
     /// Rebuilds the node with each input replaced.
     func withInput(_ transform: (LogicalPlan) -> LogicalPlan) -> LogicalPlan {
         switch self {
-        case .scan, .singleRow, .values, .generateSeries, .workTableScan: return self
+        case .scan, .singleRow, .values, .generateSeries, .workTableScan, .unnest: return self
+        case let .lateralJoin(t, condition, l, r): return .lateralJoin(t, condition: condition, left: transform(l), right: transform(r))
         case let .recursiveUnion(t, all, a, r): return .recursiveUnion(t, all: all, anchor: transform(a), recursive: transform(r))
         case let .filter(p, input): return .filter(p, transform(input))
         case let .projection(e, c, input): return .projection(e, c, transform(input))
@@ -38,6 +39,8 @@ extension LogicalPlan {
         case let .window(calls, input): return .window(calls.map { $0.mapExpressions(f) }, input)
         case let .generateSeries(start, stop, step, column):
             return .generateSeries(start: f(start), stop: f(stop), step: step.map(f), column: column)
+        case let .unnest(array, column): return .unnest(f(array), column: column)
+        case let .lateralJoin(type, condition, l, r): return .lateralJoin(type, condition: condition.map(f), left: l, right: r)
         default: return plan
         }
     }

@@ -35,6 +35,11 @@ public indirect enum LogicalPlan: Sendable {
     /// WITH RECURSIVE: the anchor's rows, then the recursive term's new rows, repeatedly,
     /// until an iteration adds none (UNION drops rows seen before; UNION ALL keeps all).
     case recursiveUnion(WorkTable, all: Bool, anchor: LogicalPlan, recursive: LogicalPlan)
+    /// A join whose right side reads the left row (LATERAL subqueries and functions in FROM):
+    /// the right plan runs once per left row, with that row as its enclosing row.
+    case lateralJoin(JoinType, condition: BoundExpr?, left: LogicalPlan, right: LogicalPlan)
+    /// `unnest(array)` in FROM: one row per element.
+    case unnest(BoundExpr, column: PlanColumn)
     /// `generate_series(start, stop[, step])` in FROM: one column.
     case generateSeries(start: BoundExpr, stop: BoundExpr, step: BoundExpr?, column: PlanColumn)
 
@@ -50,8 +55,10 @@ public indirect enum LogicalPlan: Sendable {
         case let .values(_, columns): return columns
         case let .join(_, _, left, right):
             return left.columns + right.columns
-        case let .generateSeries(_, _, _, column):
+        case let .generateSeries(_, _, _, column), let .unnest(_, column):
             return [column]
+        case let .lateralJoin(_, _, left, right):
+            return left.columns + right.columns
         case let .workTableScan(table), let .recursiveUnion(table, _, _, _):
             return table.columns
         case let .window(calls, input):

@@ -19,8 +19,12 @@ struct ProjectionPushdownRule {
             for (new, old) in kept.enumerated() { mapping[old] = new }
             scan.projection = kept.map { outputs[$0] }
             return (.scan(scan), mapping)
-        case .singleRow, .values, .generateSeries, .workTableScan:
+        case .singleRow, .values, .generateSeries, .workTableScan, .unnest:
             return (plan, identity(plan.columns.count))
+        case let .lateralJoin(type, condition, left, right):
+            // The right side reads left columns by position: keep both sides whole.
+            let l = prune(left, required: nil), r = prune(right, required: nil)
+            return (.lateralJoin(type, condition: condition, left: l.plan, right: r.plan), identity(plan.columns.count))
         case let .recursiveUnion(table, all, anchor, recursive):
             // Both terms must keep producing the work table's full rows.
             let a = prune(anchor, required: nil), r = prune(recursive, required: nil)

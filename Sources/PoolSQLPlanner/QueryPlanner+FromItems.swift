@@ -167,3 +167,54 @@ extension QueryPlanner {
         return .generateSeries(start: start, stop: stop, step: step, column: PlanColumn(name: "generate_series", type: type))
     }
 }
+
+extension QueryPlanner {
+    /// Joins `item` to `left`. LATERAL subqueries and functions in FROM may read the left
+    /// side's columns; when they do, the join runs them once per left row.
+    func joinFromItem(_ left: LogicalPlan, _ item: TableRef, type: JoinType, condition: Expr?) throws(PoolSQLError) -> LogicalPlan {
+        var right: LogicalPlan
+        var lateral = false
+        if item.isLateral {
+            var inner = self
+            let tracker = CorrelationTracker()
+            inner.outerScopes = [BindScope(columns: left.columns)] + outerScopes
+            inner.correlationTrackers = [tracker] + correlationTrackers
+            right = try inner.planTableRef(item)
+            lateral = tracker.correlated
+        } else {
+            right = try planTableRef(item)
+        }
+        var bound: BoundExpr?
+        if let condition {
+            let binder = ExpressionBinder(scope: BindScope(columns: left.columns + right.columns), clause: "JOIN conditions", subqueryPlanner: self)
+            bound = try binder.requireBoolean(try binder.bind(condition), argumentOf: "JOIN/ON", range: condition.range)
+        }
+        return lateral ? .lateralJoin(type, condition: bound, left: left, right: right) : .join(type, condition: bound, left: left, right: right)
+    }
+
+    /// `unnest(array)`: one row per element.
+    func planUnnest(_ call: FunctionCall) throws(PoolSQLError) -> LogicalPlan {
+        let binder = ExpressionBinder(scope: .empty, clause: "functions in FROM", subqueryPlanner: self)
+        guard call.arguments.count == 1 else {
+            throw PoolSQLError.notSupported("unnest with several arrays", range: call.name.range)
+        }
+        let array = try binder.bind(call.arguments[0])
+        guard case let .array(elementType) = array.type else {
+            throw PoolSQLError(.undefinedFunction, "function unnest(\(array.type.postgresName)) does not exist",
+                               hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
+                               range: call.name.range)
+        }
+        return .unnest(array, column: PlanColumn(name: "unnest", type: elementType))
+    }
+}
+
+extension TableRef {
+    /// LATERAL subqueries, and functions in FROM (implicitly lateral in PostgreSQL).
+    var isLateral: Bool {
+        switch self {
+        case let .derived(lateral, _, _): return lateral
+        case .function: return true
+        default: return false
+        }
+    }
+}

@@ -187,8 +187,11 @@ public struct QueryPlanner: Sendable {
         // FROM: comma-separated items are cross joined.
         var plan: LogicalPlan = .singleRow
         for (i, item) in select.from.enumerated() {
-            let next = try planTableRef(item)
-            plan = i == 0 ? next : .join(.inner, condition: nil, left: plan, right: next)
+            if i == 0 {
+                plan = try planTableRef(item)
+            } else {
+                plan = try joinFromItem(plan, item, type: .inner, condition: nil)
+            }
         }
         let inputScope = BindScope(columns: plan.columns)
 
@@ -450,26 +453,38 @@ public struct QueryPlanner: Sendable {
                 return try aliased(scan, as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
             }
             return scan
-        case let .derived(lateral, query, alias):
-            if lateral {
-                throw PoolSQLError.notSupported("LATERAL", range: alias?.name.range ?? query.firstRange)
-            }
+        case let .derived(_, query, alias):
             guard let alias else {
                 throw PoolSQLError(.syntaxError, "subquery in FROM must have an alias",
                                    hint: "For example, FROM (SELECT ...) [AS] foo.", range: query.firstRange)
             }
             return try aliased(try plan(query), as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
         case let .function(call, alias):
-            guard call.name.parts.count == 1, call.name.name.value == "generate_series" else {
-                throw PoolSQLError.notSupported("table function \(call.name.name.value)", range: call.name.range)
+            let name = call.name.name.value
+            let plan: LogicalPlan
+            switch (call.name.parts.count, name) {
+            case (1, "generate_series"): plan = try planGenerateSeries(call)
+            case (1, "unnest"): plan = try planUnnest(call)
+            default: throw PoolSQLError.notSupported("table function \(name)", range: call.name.range)
             }
-            let plan = try planGenerateSeries(call)
             // A single-column function's alias also names its column (`generate_series(1, 3) g`).
             let columnAliases = alias.map { $0.columns.isEmpty ? [$0.name] : $0.columns } ?? []
-            return try aliased(plan, as: alias?.name.value ?? "generate_series", columnAliases: columnAliases,
+            return try aliased(plan, as: alias?.name.value ?? name, columnAliases: columnAliases,
                                range: alias?.name.range ?? call.name.range)
         case let .join(join):
             let left = try planTableRef(join.left)
+            if join.right.isLateral {
+                switch (join.kind, join.constraint) {
+                case let (.inner, .on(expr)):
+                    return try joinFromItem(left, join.right, type: .inner, condition: expr)
+                case let (.left, .on(expr)):
+                    return try joinFromItem(left, join.right, type: .left, condition: expr)
+                case (.cross, _), (.inner, .none):
+                    return try joinFromItem(left, join.right, type: .inner, condition: nil)
+                default:
+                    throw PoolSQLError.notSupported("\(join.kind.rawValue) with LATERAL", range: join.right.firstRange)
+                }
+            }
             let right = try planTableRef(join.right)
             let type: JoinType
             switch join.kind {
