@@ -137,7 +137,7 @@ struct ExpressionBinder {
             let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
             var value = try bind(e)
             if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
-            _ = try comparable(value, column, op: "=", lRange: e.range, rRange: range, range: range)
+            try requireComparable(value, column, op: "=", range: range)
             return .inSubquery(value, subquery, negated: negated)
         case .arraySubquery:
             throw PoolSQLError.notSupported("ARRAY(subquery)", range: range)
@@ -155,7 +155,7 @@ struct ExpressionBinder {
                 }
                 if value.type == .unknown { value = try coerce(value, to: elementType == .unknown ? .text : elementType, range: e.range) }
                 let element = BoundExpr.column(index: 0, name: "", type: elementType)
-                _ = try comparable(value, element, op: op.rawValue, lRange: e.range, rRange: arrayExpr.range, range: range)
+                try requireComparable(value, element, op: op.rawValue, range: range)
                 return .quantified(ComparisonOperator(op), all: all, value, .array(array))
             case let .subquery(query):
                 let subquery = try planSubquery(query, range: range)
@@ -165,7 +165,7 @@ struct ExpressionBinder {
                 }
                 let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
                 if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
-                _ = try comparable(value, column, op: op.rawValue, lRange: e.range, rRange: range, range: range)
+                try requireComparable(value, column, op: op.rawValue, range: range)
                 return .quantified(ComparisonOperator(op), all: all, value, .subquery(subquery))
             }
         case let .caseWhen(operand, branches, elseResult):
@@ -423,6 +423,14 @@ struct ExpressionBinder {
             guard ca == cb, ca != .array else { throw operatorDoesNotExist(op, a, b, range: range) }
             return (left, right)
         }
+    }
+
+    /// Fails (42883) unless values of the two expressions' types can be compared, for
+    /// comparisons against subquery columns and array elements (which cannot be coerced).
+    func requireComparable(_ left: BoundExpr, _ right: BoundExpr, op: String, range: SourceRange?) throws(PoolSQLError) {
+        let (a, b) = (TypeCoercion.category(left.type), TypeCoercion.category(right.type))
+        if a == .unknown || b == .unknown { return }
+        guard a == b, a != .array else { throw operatorDoesNotExist(op, left.type, right.type, range: range) }
     }
 
     func bindInList(_ e: Expr, _ list: [Expr], negated: Bool, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
