@@ -58,7 +58,7 @@ struct ExpressionBinder {
             do {
                 index = try scope.resolve(name, qualifier: nil, range: range)
             } catch where error.code == .undefinedColumn {
-                if let outer = resolveOuter(name, qualifier: nil) { return outer }
+                if let outer = try resolveOuter(name, qualifier: nil, range: range) { return outer }
                 throw error
             }
             return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
@@ -73,7 +73,7 @@ struct ExpressionBinder {
             do {
                 index = try scope.resolve(name, qualifier: parts[parts.count - 2], range: range)
             } catch where error.code == .undefinedColumn || error.code == .undefinedTable {
-                if let outer = resolveOuter(name, qualifier: parts[parts.count - 2]) { return outer }
+                if let outer = try resolveOuter(name, qualifier: parts[parts.count - 2], range: range) { return outer }
                 throw error
             }
             return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
@@ -229,10 +229,18 @@ struct ExpressionBinder {
 
     /// A name of an enclosing query's row (the subquery being bound is correlated). Every
     /// subquery between here and that query becomes correlated.
-    func resolveOuter(_ name: Ident, qualifier: Ident?) -> BoundExpr? {
+    func resolveOuter(_ name: Ident, qualifier: Ident?, range: SourceRange?) throws(PoolSQLError) -> BoundExpr? {
         guard grouping == nil, let planner = subqueryPlanner else { return nil }
         for (level, outer) in planner.outerScopes.enumerated() {
-            guard let index = try? outer.resolve(name, qualifier: qualifier, range: nil) else { continue }
+            guard let index = try? outer.resolve(name, qualifier: qualifier, range: nil) else {
+                // Above the enclosing query's GROUP BY, its other input columns are off limits.
+                if level < planner.outerUngroupedScopes.count, let input = planner.outerUngroupedScopes[level],
+                   let i = try? input.resolve(name, qualifier: qualifier, range: nil) {
+                    let full = (input.columns[i].qualifier.map { "\($0)." } ?? "") + input.columns[i].name
+                    throw PoolSQLError(.groupingError, "subquery uses ungrouped column \"\(full)\" from outer query", range: range)
+                }
+                continue
+            }
             for tracker in planner.correlationTrackers.prefix(level + 1) { tracker.markCorrelated() }
             return .outerColumn(depth: level + 1, index: index, name: outer.columns[index].name, type: outer.columns[index].type)
         }
@@ -246,26 +254,13 @@ struct ExpressionBinder {
             throw PoolSQLError.notSupported("subqueries in \(clause)", range: range)
         }
         let tracker = CorrelationTracker()
-        if grouping == nil {
-            planner.outerScopes = [scope] + planner.outerScopes
-            planner.correlationTrackers = [tracker] + planner.correlationTrackers
-        } else {
-            planner.outerScopes = []
-            planner.correlationTrackers = []
-        }
-        do {
-            let plan = try planner.plan(query)
-            return SubqueryPlan(plan: plan, correlated: tracker.correlated)
-        } catch where error.code == .undefinedColumn || error.code == .undefinedTable {
-            if let name = error.message.split(separator: "\"").dropFirst().first.map(String.init) ?? error.message.split(separator: " ").dropFirst().first.map(String.init) {
-                let parts = name.split(separator: ".").map(String.init)
-                let outer = scope.columns.contains { c in
-                    parts.count == 2 ? (c.qualifier == parts[0] && c.name == parts[1]) : (c.name == parts[0] || c.qualifier == parts[0])
-                }
-                if outer { throw PoolSQLError.notSupported("correlated subqueries", range: error.range ?? range) }
-            }
-            throw error
-        }
+        // Above GROUP BY the enclosing row is the aggregate's: only grouped columns are visible.
+        let rowScope = grouping?.outerScope ?? scope
+        planner.outerScopes = [rowScope] + planner.outerScopes
+        planner.correlationTrackers = [tracker] + planner.correlationTrackers
+        planner.outerUngroupedScopes = [grouping == nil ? nil : scope] + planner.outerUngroupedScopes
+        let plan = try planner.plan(query)
+        return SubqueryPlan(plan: plan, correlated: tracker.correlated)
     }
 
     // MARK: Literals

@@ -11,10 +11,14 @@ final class GroupingContext {
     private(set) var aggregates: [AggregateCall] = []
     private var aggregateASTs: [Expr] = []
 
-    init(inputScope: BindScope, groupExprs: [Expr], groupBound: [BoundExpr]) {
+    /// Plans subqueries in aggregate arguments and resolves enclosing-query columns.
+    let planner: QueryPlanner?
+
+    init(inputScope: BindScope, groupExprs: [Expr], groupBound: [BoundExpr], planner: QueryPlanner? = nil) {
         self.inputScope = inputScope
         self.groupExprs = groupExprs
         self.groupBound = groupBound
+        self.planner = planner
     }
 
     var columns: [PlanColumn] {
@@ -27,6 +31,15 @@ final class GroupingContext {
         return groups + aggs
     }
 
+    /// The aggregate output row as subqueries see it: grouped plain columns by name (at their
+    /// group positions); other positions cannot be named.
+    var outerScope: BindScope {
+        BindScope(columns: groupBound.map { bound in
+            if case let .column(i, _, _) = bound { return inputScope.columns[i] }
+            return PlanColumn(name: "", type: bound.type, qualifiedOnly: true)
+        })
+    }
+
     /// The bound form of `expr` when it is a grouped expression or a grouped column.
     func groupReference(for expr: Expr, clause: String) throws(PoolSQLError) -> BoundExpr? {
         if let i = groupExprs.firstIndex(of: expr) {
@@ -34,7 +47,8 @@ final class GroupingContext {
         }
         switch expr.kind {
         case .identifier, .compoundIdentifier:
-            let bound = try ExpressionBinder(scope: inputScope, clause: clause).bind(expr)
+            let bound = try ExpressionBinder(scope: inputScope, clause: clause, subqueryPlanner: planner).bind(expr)
+            // A column of an enclosing query is a constant here.
             guard case let .column(index, name, type) = bound else { return bound }
             if let g = groupBound.firstIndex(where: { $0.isColumn(index) }) {
                 return .column(index: g, name: name, type: type)
@@ -52,7 +66,7 @@ final class GroupingContext {
         if let j = aggregateASTs.firstIndex(of: expr) {
             return .column(index: groupExprs.count + j, name: OutputNaming.name(of: expr), type: aggregates[j].type)
         }
-        let binder = ExpressionBinder(scope: inputScope, clause: "aggregate function calls")
+        let binder = ExpressionBinder(scope: inputScope, clause: "aggregate function calls", subqueryPlanner: planner)
         let aggregate = try GroupingContext.bindAggregate(call, binder: binder, range: expr.range)
         aggregates.append(aggregate)
         aggregateASTs.append(expr)

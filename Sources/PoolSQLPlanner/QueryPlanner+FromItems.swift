@@ -179,6 +179,7 @@ extension QueryPlanner {
             let tracker = CorrelationTracker()
             inner.outerScopes = [BindScope(columns: left.columns)] + outerScopes
             inner.correlationTrackers = [tracker] + correlationTrackers
+            inner.outerUngroupedScopes = [nil] + outerUngroupedScopes
             right = try inner.planTableRef(item)
             lateral = tracker.correlated
         } else {

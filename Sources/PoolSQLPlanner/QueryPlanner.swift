@@ -13,6 +13,8 @@ public struct QueryPlanner: Sendable {
     /// order, the trackers that learn when a name resolves to them.
     var outerScopes: [BindScope] = []
     var correlationTrackers: [CorrelationTracker] = []
+    /// For enclosing queries with GROUP BY: their input scope, to report ungrouped columns.
+    var outerUngroupedScopes: [BindScope?] = []
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
@@ -217,7 +219,7 @@ public struct QueryPlanner: Sendable {
                 groupASTs.append(ast)
                 groupBound.append(bound)
             }
-            grouping = GroupingContext(inputScope: inputScope, groupExprs: groupASTs, groupBound: groupBound)
+            grouping = GroupingContext(inputScope: inputScope, groupExprs: groupASTs, groupBound: groupBound, planner: self)
         }
 
         // Select list

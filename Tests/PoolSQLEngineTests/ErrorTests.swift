@@ -105,10 +105,10 @@ import Testing
         #expect(j.code == .featureNotSupported)
         #expect(j.range != nil)
 
-        let c = try error("SELECT environment, (SELECT count(*) FROM pools q WHERE q.environment = p.environment) FROM pools p GROUP BY 1")
-        #expect(c.code == .featureNotSupported)
-        #expect(c.message == "correlated subqueries is not supported yet")
-        #expect(c.range?.start.column == 73)
+        let c = try error("SELECT environment, (SELECT count(*) FROM pools q WHERE q.in_use = p.in_use) FROM pools p GROUP BY 1")
+        #expect(c.code == .groupingError)
+        #expect(c.message == "subquery uses ungrouped column \"p.in_use\" from outer query")
+        #expect(c.range?.start.column == 68)
         #expect(try error("SELECT * FROM json_each('{}')").code == .featureNotSupported)
     }
 
