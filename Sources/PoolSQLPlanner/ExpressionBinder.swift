@@ -139,8 +139,25 @@ struct ExpressionBinder {
             if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
             try requireComparable(value, column, op: "=", range: range)
             return .inSubquery(value, subquery, negated: negated)
-        case .arraySubquery:
-            throw PoolSQLError.notSupported("ARRAY(subquery)", range: range)
+        case let .arraySubquery(query):
+            // ARRAY(SELECT x …): the column's values in the subquery's order, `{}` for no rows.
+            let subquery = try planSubquery(query, range: range)
+            let columns = subquery.plan.columns
+            guard columns.count == 1 else {
+                throw PoolSQLError(.syntaxError, "subquery must return only one column", range: range)
+            }
+            var element = columns[0].type
+            var input = subquery.plan
+            if element == .unknown {
+                element = .text
+                input = .projection([.cast(.column(index: 0, name: columns[0].name, type: .unknown), to: .text, range: nil)],
+                                    [PlanColumn(name: columns[0].name, type: .text)], input)
+            }
+            let collect = AggregateCall(function: .arrayAgg, arguments: [.column(index: 0, name: columns[0].name, type: element)],
+                                        type: .array(element))
+            let plan = LogicalPlan.aggregate(groups: [], aggregates: [collect], columns: [PlanColumn(name: "array", type: .array(element))], input)
+            let values = BoundExpr.scalarSubquery(SubqueryPlan(plan: plan, correlated: subquery.correlated), type: .array(element), range: range)
+            return .function(.coalesce, [values, .literal(.array([]), .array(element))], type: .array(element), range: range)
         case let .quantified(e, op, quantifier, operand):
             guard op.isComparison else {
                 throw PoolSQLError.notSupported("\(op.rawValue) \(quantifier.rawValue)", range: range)

@@ -38,10 +38,9 @@ public struct QueryPlanner: Sendable {
         case let .select(select):
             return try planner.planSelect(select, orderBy: query.orderBy, limit: query.limit, offset: query.offset)
         case let .query(inner):
-            guard query.orderBy.isEmpty, query.limit == nil, query.offset == nil else {
-                throw PoolSQLError.notSupported("ORDER BY/LIMIT around a parenthesized query", range: query.orderBy.first?.expr.range)
-            }
-            return try planner.plan(inner)
+            let plan = try planner.plan(inner)
+            if query.orderBy.isEmpty && query.limit == nil && query.offset == nil { return plan }
+            return try planner.orderAndLimit(plan, query: query)
         case let .values(values):
             var plan = try planner.planValues(values)
             if !query.orderBy.isEmpty || query.limit != nil || query.offset != nil {
