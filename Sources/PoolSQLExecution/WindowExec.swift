@@ -68,7 +68,8 @@ public struct WindowExec: PhysicalOperator {
             for p in ordered.indices where p > 0 {
                 firstPeer[p] = peers(ordered[p - 1], ordered[p]) ? firstPeer[p - 1] : p
             }
-            let offsets = try frameOffsets(call.frame, context: context)
+            let offsets = call.frame.rows ? try frameOffsets(call.frame, context: context) : (start: 0, end: 0)
+            let rangeOffsets = call.frame.rows ? (start: Value.null, end: Value.null) : try rangeFrameOffsets(call.frame, context: context)
             // The frame of row p as positions [lower, upper] (empty when lower > upper).
             func frame(_ p: Int) -> (lower: Int, upper: Int) {
                 func position(_ bound: WindowFrameBound, isStart: Bool) -> Int {
@@ -76,11 +77,43 @@ public struct WindowExec: PhysicalOperator {
                     case .unboundedPreceding: return 0
                     case .unboundedFollowing: return ordered.count - 1
                     case .currentRow: return call.frame.rows ? p : (isStart ? firstPeer[p] : frameEnd[p])
-                    case .preceding: return p - (isStart ? offsets.start : offsets.end)
-                    case .following: return p + (isStart ? offsets.start : offsets.end)
+                    case .preceding, .following:
+                        if call.frame.rows {
+                            let k = isStart ? offsets.start : offsets.end
+                            if case .preceding = bound { return p - k }
+                            return p + k
+                        }
+                        return rangePosition(bound, isStart: isStart, p: p, offset: isStart ? rangeOffsets.start : rangeOffsets.end)
                     }
                 }
                 return (Swift.max(0, position(call.frame.start, isStart: true)), Swift.min(ordered.count - 1, position(call.frame.end, isStart: false)))
+            }
+            /// RANGE offset bounds: the first (start) or last (end) position whose ORDER BY value
+            /// lies within `offset` of row p's value in the bound's direction. NULL values are
+            /// peers only of each other.
+            func rangePosition(_ bound: WindowFrameBound, isStart: Bool, p: Int, offset: Value) -> Int {
+                let key = call.orderBy[0]
+                let value = sortKeys[ordered[p]][0]
+                if value.isNull { return isStart ? firstPeer[p] : frameEnd[p] }
+                var preceding = false
+                if case .preceding = bound { preceding = true }
+                // Moving "preceding" goes against the sort direction.
+                let subtract = preceding == key.ascending
+                guard let limit = try? Value.arithmetic(subtract ? .subtract : .add, value, offset, resultType: value.dataType) else {
+                    return isStart ? 0 : ordered.count - 1
+                }
+                func within(_ q: Int) -> Bool {
+                    let v = sortKeys[ordered[q]][0]
+                    guard let c = v.sqlCompare(limit) else { return false }
+                    // In sort order, the start bound admits values at or after the limit, the
+                    // end bound values at or before it.
+                    let inOrder = key.ascending ? c : -c
+                    return isStart ? inOrder >= 0 : inOrder <= 0
+                }
+                if isStart {
+                    return ordered.indices.first(where: { !sortKeys[ordered[$0]][0].isNull && within($0) }) ?? ordered.count
+                }
+                return ordered.indices.last(where: { !sortKeys[ordered[$0]][0].isNull && within($0) }) ?? -1
             }
             var rank = 1, denseRank = 0
             for (p, rowIndex) in ordered.enumerated() {
@@ -152,6 +185,25 @@ public struct WindowExec: PhysicalOperator {
 }
 
 extension WindowExec {
+    /// The RANGE offsets of a frame's start and end (NULL where not an offset).
+    func rangeFrameOffsets(_ frame: WindowFrameSpec, context: ExecutionContext) throws(PoolSQLError) -> (start: Value, end: Value) {
+        func offset(_ bound: WindowFrameBound, _ which: String) throws(PoolSQLError) -> Value {
+            switch bound {
+            case let .preceding(e), let .following(e):
+                let v = try e.evaluate(row: [], context: context)
+                if v.isNull { throw PoolSQLError(.init("22004"), "frame \(which) offset must not be null") }
+                var zero: Value = .int(0)
+                if case .interval = v { zero = .interval(Interval()) }
+                if let c = v.sqlCompare(zero), c < 0 {
+                    throw PoolSQLError(.init("22013"), "invalid preceding or following size in window function")
+                }
+                return v
+            default: return .null
+            }
+        }
+        return (try offset(frame.start, "starting"), try offset(frame.end, "ending"))
+    }
+
     /// The constant ROWS offsets of a frame's start and end (0 where not an offset).
     func frameOffsets(_ frame: WindowFrameSpec, context: ExecutionContext) throws(PoolSQLError) -> (start: Int, end: Int) {
         func offset(_ bound: WindowFrameBound, _ which: String) throws(PoolSQLError) -> Int {

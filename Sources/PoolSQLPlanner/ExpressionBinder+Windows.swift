@@ -19,7 +19,7 @@ extension ExpressionBinder {
             let ascending = item.ascending ?? true
             orderBy.append(SortKey(expr: try inner.bind(item.expr), ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
         }
-        let frame = try spec.frame.map { f throws(PoolSQLError) in try bindFrame(f, binder: inner, range: range) } ?? .default
+        let frame = try spec.frame.map { f throws(PoolSQLError) in try bindFrame(f, orderBy: orderBy, binder: inner, range: range) } ?? .default
         let name = call.name.name.value
         var args: [BoundExpr] = []
         func make(_ f: WindowFunction, _ type: DataType) -> WindowCall {
@@ -112,21 +112,47 @@ extension ExpressionBinder {
         }
     }
 
-    func bindFrame(_ frame: WindowFrame, binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> WindowFrameSpec {
+    func bindFrame(_ frame: WindowFrame, orderBy: [SortKey], binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> WindowFrameSpec {
         if frame.units == .groups {
             throw PoolSQLError.notSupported("GROUPS frames", range: range)
         }
         let rows = frame.units == .rows
         func bound(_ b: FrameBound) throws(PoolSQLError) -> WindowFrameBound {
             func offset(_ e: Expr) throws(PoolSQLError) -> BoundExpr {
-                guard rows else { throw PoolSQLError.notSupported("RANGE frames with offsets", range: e.range) }
                 let bound = try binder.bind(e)
+                let clause = rows ? "ROWS" : "RANGE"
                 guard bound.isConstant else {
-                    throw PoolSQLError(.windowingError, "argument of ROWS must not contain variables", range: e.range)
+                    throw PoolSQLError(.windowingError, "argument of \(clause) must not contain variables", range: e.range)
                 }
-                let coerced = try binder.coerce(bound, to: bound.type == .unknown ? .bigint : bound.type, range: e.range)
-                guard coerced.type.isInteger else {
-                    throw PoolSQLError(.datatypeMismatch, "argument of ROWS must be type bigint, not type \(coerced.type.postgresName)", range: e.range)
+                if rows {
+                    let coerced = try binder.coerce(bound, to: bound.type == .unknown ? .bigint : bound.type, range: e.range)
+                    guard coerced.type.isInteger else {
+                        throw PoolSQLError(.datatypeMismatch, "argument of ROWS must be type bigint, not type \(coerced.type.postgresName)", range: e.range)
+                    }
+                    return coerced
+                }
+                // RANGE offsets are distances from the single ORDER BY value: numbers for
+                // numbers, intervals for timestamps and intervals.
+                guard orderBy.count == 1 else {
+                    throw PoolSQLError(.windowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", range: e.range)
+                }
+                let keyType = orderBy[0].expr.type
+                let offsetType: DataType
+                switch TypeCoercion.category(keyType) {
+                case .numeric: offsetType = keyType
+                case .datetime, .interval: offsetType = .interval
+                default:
+                    throw PoolSQLError(.featureNotSupported, "RANGE with offset PRECEDING/FOLLOWING is not supported for column type \(keyType.postgresName)",
+                                       range: e.range)
+                }
+                var coerced = bound
+                if bound.type == .unknown || TypeCoercion.category(offsetType) == .numeric && bound.type.isNumeric {
+                    coerced = bound.type == offsetType ? bound : try binder.coerce(bound, to: offsetType, range: e.range)
+                }
+                guard TypeCoercion.category(coerced.type) == TypeCoercion.category(offsetType) else {
+                    throw PoolSQLError(.undefinedFunction,
+                                       "RANGE with offset PRECEDING/FOLLOWING is not supported for column type \(keyType.postgresName) and offset type \(bound.type.postgresName)",
+                                       hint: "Cast the offset value to an appropriate type.", range: e.range)
                 }
                 return coerced
             }
