@@ -115,6 +115,8 @@ public struct AggregateExec: PhysicalOperator {
             return .text(text)
         case .stddevSamp, .stddevPop, .varSamp, .varPop:
             return try AggregateExec.spread(aggregate.function, values, type: aggregate.type)
+        case .percentileCont, .percentileDisc, .mode:
+            return try AggregateExec.orderedSet(aggregate, rows)
         case .arrayAgg:
             return rows.isEmpty ? .null : .array(rows.map { $0.arguments.first ?? .null })
         case .boolAnd, .boolOr:
@@ -181,5 +183,41 @@ public struct AggregateExec: PhysicalOperator {
         if x <= 0 { x = v }
         for _ in 0..<8 { x = (x + v / x) / 2 }
         return x
+    }
+
+    /// Ordered-set aggregates over rows already sorted by their WITHIN GROUP key; rows whose
+    /// key is NULL do not count.
+    static func orderedSet(_ aggregate: AggregateCall, _ rows: [(arguments: [Value], keys: [Value])]) throws(PoolSQLError) -> Value {
+        let values = rows.compactMap { $0.keys.first }.filter { !$0.isNull }
+        if aggregate.function == .mode {
+            // The most frequent value; among equally frequent ones the first in sort order.
+            var best: Value = .null, bestCount = 0, current: Value = .null, count = 0
+            for v in values {
+                if !current.isNull, v.isNotDistinct(from: current) { count += 1 } else { current = v; count = 1 }
+                if count > bestCount { best = current; bestCount = count }
+            }
+            return best
+        }
+        guard !values.isEmpty, case let .double(fraction)? = rows.first?.arguments.first else { return .null }
+        guard fraction >= 0, fraction <= 1 else {
+            throw PoolSQLError(.numericValueOutOfRange, "percentile value \(Value.formatDouble(fraction)) is not between 0 and 1")
+        }
+        if aggregate.function == .percentileDisc {
+            let index = max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1)
+            return values[min(index, values.count - 1)]
+        }
+        let position = fraction * Double(values.count - 1)
+        let lower = Int(position.rounded(.down)), upper = Int(position.rounded(.up))
+        let weight = position - Double(lower)
+        let low = values[lower], high = values[upper]
+        if lower == upper { return low }
+        switch (low, high) {
+        case let (.interval(a), .interval(b)):
+            let delta = try b.adding(a.negated()).multiplied(by: weight)
+            return .interval(try a.adding(delta))
+        default:
+            guard let a = low.asDouble, let b = high.asDouble else { return .null }
+            return .double(a + weight * (b - a))
+        }
     }
 }

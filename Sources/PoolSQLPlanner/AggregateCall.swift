@@ -17,6 +17,10 @@ public enum AggregateFunction: String, Sendable, Hashable {
     case stddevPop = "stddev_pop"
     case varSamp = "var_samp"
     case varPop = "var_pop"
+    /// Ordered-set aggregates: `f(fraction) WITHIN GROUP (ORDER BY x)`; x is the sort key.
+    case percentileCont = "percentile_cont"
+    case percentileDisc = "percentile_disc"
+    case mode
 }
 
 /// One aggregate computed by an Aggregate node: `sum(DISTINCT x) FILTER (WHERE …)`. Its
@@ -55,6 +59,10 @@ public struct AggregateCall: Sendable {
 
     public func rendered(columnNames: [String]) -> String {
         if function == .countStar { return "count(*)" }
+        if [.percentileCont, .percentileDisc, .mode].contains(function) {
+            return "\(function.rawValue)(" + arguments.map { $0.rendered(columnNames: columnNames) }.joined(separator: ", ")
+                + ") WITHIN GROUP (ORDER BY " + orderBy.map { $0.expr.rendered(columnNames: columnNames) + ($0.ascending ? "" : " DESC") }.joined(separator: ", ") + ")"
+        }
         var s = "\(function.rawValue)(" + (distinct ? "DISTINCT " : "") + arguments.map { $0.rendered(columnNames: columnNames) }.joined(separator: ", ")
         if !orderBy.isEmpty {
             s += " ORDER BY " + orderBy.map { $0.expr.rendered(columnNames: columnNames) + ($0.ascending ? "" : " DESC") }.joined(separator: ", ")

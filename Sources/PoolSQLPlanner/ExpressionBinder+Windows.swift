@@ -29,6 +29,9 @@ extension ExpressionBinder {
             PoolSQLError(.undefinedFunction, "function \(name)(\(args.map { $0.type.postgresName }.joined(separator: ", "))) does not exist",
                          hint: "No function matches the given name and argument types. You might need to add explicit type casts.", range: range)
         }
+        if ["percentile_cont", "percentile_disc", "mode"].contains(name) {
+            throw PoolSQLError(.featureNotSupported, "OVER is not supported for ordered-set aggregate \(name)", range: range)
+        }
         if ExpressionBinder.aggregateNames.contains(name) {
             var aggregateBinder = inner
             aggregateBinder.grouping = grouping

@@ -76,8 +76,8 @@ final class GroupingContext {
     /// Type-checks an aggregate call; `binder` binds its arguments (over the rows aggregated).
     static func bindAggregate(_ call: FunctionCall, binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> AggregateCall {
         let name = call.name.name.value
-        if !call.withinGroup.isEmpty {
-            throw PoolSQLError.notSupported("WITHIN GROUP", range: range)
+        if !call.withinGroup.isEmpty || ["percentile_cont", "percentile_disc", "mode"].contains(name) {
+            return try bindOrderedSetAggregate(call, binder: binder, range: range)
         }
         var args: [BoundExpr] = []
         for a in call.arguments { args.append(try binder.bind(a)) }
@@ -162,5 +162,60 @@ final class GroupingContext {
         default:
             throw PoolSQLError.notSupported("aggregate function \(name)", range: range)
         }
+    }
+
+    /// `percentile_cont(f) / percentile_disc(f) / mode() WITHIN GROUP (ORDER BY x)`.
+    static func bindOrderedSetAggregate(_ call: FunctionCall, binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> AggregateCall {
+        let name = call.name.name.value
+        guard ["percentile_cont", "percentile_disc", "mode"].contains(name) else {
+            throw PoolSQLError.notSupported("WITHIN GROUP for \(name)", range: range)
+        }
+        guard call.withinGroup.count == 1 else {
+            throw PoolSQLError(.wrongObjectType, "WITHIN GROUP is required for ordered-set aggregate \(name)", range: range)
+        }
+        if call.distinct || !call.orderBy.isEmpty {
+            throw PoolSQLError(.syntaxError, "cannot use DISTINCT or ORDER BY inside an ordered-set aggregate", range: range)
+        }
+        let item = call.withinGroup[0]
+        let ascending = item.ascending ?? true
+        var key = try binder.bind(item.expr)
+        if key.type == .unknown { key = try binder.coerce(key, to: .text, range: item.expr.range) }
+        var filter: BoundExpr?
+        if let f = call.filter {
+            var filterBinder = binder
+            filterBinder.clause = "FILTER"
+            filter = try binder.requireBoolean(try filterBinder.bind(f), argumentOf: "FILTER", range: f.range)
+        }
+        var args: [BoundExpr] = []
+        for a in call.arguments { args.append(try binder.bind(a)) }
+        func noSuchFunction() -> PoolSQLError {
+            PoolSQLError(.undefinedFunction,
+                         "function \(name)(\(args.map { $0.type.postgresName }.joined(separator: ", ")) ORDER BY \(key.type.postgresName)) does not exist",
+                         hint: "No function matches the given name and argument types. You might need to add explicit type casts.", range: range)
+        }
+        let sort = [SortKey(expr: key, ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending)]
+        if name == "mode" {
+            guard args.isEmpty else { throw noSuchFunction() }
+            return AggregateCall(function: .mode, arguments: [], filter: filter, orderBy: sort, type: key.type)
+        }
+        guard args.count == 1 else { throw noSuchFunction() }
+        if case .array = args[0].type { throw PoolSQLError.notSupported("percentiles of an array of fractions", range: range) }
+        guard args[0].type.isNumeric || args[0].type == .unknown else { throw noSuchFunction() }
+        let fraction = try binder.coerce(args[0], to: .doublePrecision, range: call.arguments[0].range)
+        if name == "percentile_disc" {
+            return AggregateCall(function: .percentileDisc, arguments: [fraction], filter: filter, orderBy: sort, type: key.type)
+        }
+        // percentile_cont interpolates: double precision (numbers) or interval.
+        let type: DataType
+        if key.type == .interval {
+            type = .interval
+        } else if key.type.isNumeric {
+            type = .doublePrecision
+            key = try binder.coerce(key, to: .doublePrecision, range: item.expr.range)
+        } else {
+            throw noSuchFunction()
+        }
+        return AggregateCall(function: .percentileCont, arguments: [fraction], filter: filter,
+                             orderBy: [SortKey(expr: key, ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending)], type: type)
     }
 }

@@ -97,7 +97,7 @@ import Testing
         #expect(w.message == "GROUPS frames is not supported yet")
         #expect(w.range?.start.column == 19)
 
-        let a = try error("SELECT 1, mode() WITHIN GROUP (ORDER BY in_use) FROM pools")
+        let a = try error("SELECT 1, percentile_cont(ARRAY[0.5]) WITHIN GROUP (ORDER BY in_use) FROM pools")
         #expect(a.code == .featureNotSupported)
         #expect(a.range?.start.column == 11)
 
