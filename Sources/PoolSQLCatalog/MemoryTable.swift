@@ -18,11 +18,21 @@ public final class MemoryTable: TableProvider {
 
     public var rows: [[Value]] { storage.withLock { $0 } }
 
+    /// Appends a row, converting each value to its column's type (as an assignment cast:
+    /// `'42'` into an INTEGER column is 42) and enforcing NOT NULL (23502).
     public func insert(_ row: [Value]) throws(PoolSQLError) {
         guard row.count == schema.columns.count else {
             throw PoolSQLError(.syntaxError, "INSERT has \(row.count) values for \(schema.columns.count) columns")
         }
-        storage.withLock { $0.append(row) }
+        var converted: [Value] = []
+        converted.reserveCapacity(row.count)
+        for (value, column) in zip(row, schema.columns) {
+            if value.isNull && !column.nullable {
+                throw PoolSQLError(SQLState("23502"), "null value in column \"\(column.name)\" violates not-null constraint")
+            }
+            converted.append(try value.cast(to: column.type))
+        }
+        storage.withLock { $0.append(converted) }
     }
 
     public func supportsFilter(_ filter: ScanFilter) -> FilterPushdown {

@@ -182,4 +182,13 @@ import Testing
         let plan = try Harness.explain(sql, tables: ["pools": table])
         #expect(plan.contains(where: { $0.contains("Filter: EXISTS (subquery)") }))
     }
+
+    @Test func memoryTableInsertConvertsAndChecksNotNull() throws {
+        let table = MemoryTable(columns: [.init(name: "id", type: .integer, nullable: false), .init(name: "note", type: .varchar(length: 3))])
+        try table.insert([.text("42"), .text("abcdef")])
+        #expect(table.rows == [[.int(42), .text("abc")]])
+        #expect(throws: PoolSQLError.self) { try table.insert([.null, .text("x")]) }
+        #expect(throws: PoolSQLError.self) { try table.insert([.text("x"), .null]) }
+        #expect(throws: PoolSQLError.self) { try table.insert([.int(1)]) }
+    }
 }
