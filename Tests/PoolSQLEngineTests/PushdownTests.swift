@@ -185,8 +185,9 @@ import Testing
 
     @Test func memoryTableInsertConvertsAndChecksNotNull() throws {
         let table = MemoryTable(columns: [.init(name: "id", type: .integer, nullable: false), .init(name: "note", type: .varchar(length: 3))])
-        try table.insert([.text("42"), .text("abcdef")])
+        try table.insert([.text("42"), .text("abc")])
         #expect(table.rows == [[.int(42), .text("abc")]])
+        #expect(throws: PoolSQLError.self) { try table.insert([.int(1), .text("abcd")]) }
         #expect(throws: PoolSQLError.self) { try table.insert([.null, .text("x")]) }
         #expect(throws: PoolSQLError.self) { try table.insert([.text("x"), .null]) }
         #expect(throws: PoolSQLError.self) { try table.insert([.int(1)]) }
