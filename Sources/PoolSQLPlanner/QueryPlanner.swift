@@ -15,6 +15,9 @@ public struct QueryPlanner: Sendable {
     var correlationTrackers: [CorrelationTracker] = []
     /// For enclosing queries with GROUP BY: their input scope, to report ungrouped columns.
     var outerUngroupedScopes: [BindScope?] = []
+    /// How many views deep the planner is (a view defined through itself stops at the limit).
+    var viewDepth = 0
+    static let maximumViewDepth = 32
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
@@ -448,6 +451,20 @@ public struct QueryPlanner: Sendable {
                 throw PoolSQLError(.undefinedTable, "relation \"\(name.parts.map(\.value).joined(separator: "."))\" does not exist", range: name.range)
             }
             let tableName = name.name.value
+            if let views = catalog as? any ViewCatalog, let view = views.view(named: tableName) {
+                guard viewDepth < QueryPlanner.maximumViewDepth else {
+                    throw PoolSQLError(SQLState("42P17"), "infinite recursion detected in view \"\(tableName)\"", range: name.range)
+                }
+                var inner = self
+                inner.viewDepth += 1
+                // A view sees only the catalog, not the CTEs or outer columns around its use.
+                inner.ctes = [:]
+                inner.outerScopes = []
+                inner.correlationTrackers = []
+                inner.outerUngroupedScopes = []
+                let plan = try inner.plan(view)
+                return try aliased(plan, as: alias?.name.value ?? tableName, columnAliases: alias?.columns ?? [], range: name.range)
+            }
             let provider = try catalog.resolveTable(tableName, range: name.range)
             let scan = LogicalPlan.scan(TableScan(tableName: tableName, qualifier: alias?.name.value ?? tableName, provider: provider))
             if let alias, !alias.columns.isEmpty {
