@@ -56,7 +56,9 @@ public struct SQLNumeric: Sendable, Hashable, Comparable, CustomStringConvertibl
         return SQLNumeric(result, scale: max(0, places))
     }
 
-    public var doubleValue: Double { NSDecimalNumber(decimal: value).doubleValue }
+    /// The nearest double. Goes through the decimal text, because NSDecimalNumber's own
+    /// conversion can be off in the last bits (2.5e-10 became -2.5000000000000007e-10).
+    public var doubleValue: Double { Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue }
 
     /// Text with exactly `scale` decimal places.
     public var description: String {

@@ -188,6 +188,11 @@ struct ExpressionBinder {
         case let .caseWhen(operand, branches, elseResult):
             return try bindCase(operand, branches, elseResult, range: range)
         case let .cast(e, type, _):
+            // `1e300::float8`: read a numeric literal straight as a float (PoolSQL's exact
+            // numerics stop at 38 digits; the double is the same either way).
+            if case let .literal(.numeric(text)) = e.kind, type == .doublePrecision || type == .real, let d = Double(text), d.isFinite {
+                return .literal(.double(d), type)
+            }
             return try bindCast(try bind(e), to: type, innerRange: e.range, range: range)
         case let .function(call):
             return try bindFunction(call, range: range)
@@ -288,6 +293,10 @@ struct ExpressionBinder {
             return .literal(.int(i), Value.integerFits(i, .integer) ? .integer : .bigint)
         case let .numeric(text):
             guard let n = SQLNumeric(parsing: text) else {
+                if Double(text) != nil {
+                    throw PoolSQLError(.numericValueOutOfRange, "value overflows numeric format",
+                                       detail: "PoolSQL's numeric type holds up to 38 significant digits.", range: range)
+                }
                 throw PoolSQLError(.invalidTextRepresentation, "invalid input syntax for type numeric: \"\(text)\"", range: range)
             }
             return .literal(.numeric(n), .numeric(precision: nil, scale: nil))
