@@ -253,13 +253,30 @@ extension ScalarFunction {
             let r = Foundation.pow(x, y)
             if r.isInfinite { throw PoolSQLError(.numericValueOutOfRange, "value out of range: overflow") }
             return .double(r)
-        case let (.lower, .text(s)?): return .text(s.lowercased())
-        case let (.upper, .text(s)?): return .text(s.uppercased())
+        case let (.lower, .text(s)?): return .text(ScalarFunction.mapCase(s, upper: false))
+        case let (.upper, .text(s)?): return .text(ScalarFunction.mapCase(s, upper: true))
         // PostgreSQL counts characters as code points (a combining accent is one more).
         case let (.length, .text(s)?): return .int(Int64(s.unicodeScalars.count))
         default:
             break
         }
         throw PoolSQLError.internal("function \(rawValue) cannot take \(values.map { $0.dataType.postgresName })")
+    }
+}
+
+extension ScalarFunction {
+    /// Case mapping one code point at a time, as PostgreSQL does under a UTF-8 locale: a
+    /// character whose mapping is several characters (ß → SS) stays as it is.
+    static func mapCase(_ text: String, upper: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let mapped = upper ? String(scalar).uppercased() : String(scalar).lowercased()
+            if mapped.unicodeScalars.count == 1, let single = mapped.unicodeScalars.first {
+                out.append(single)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
