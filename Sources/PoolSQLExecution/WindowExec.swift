@@ -68,20 +68,36 @@ public struct WindowExec: PhysicalOperator {
             for p in ordered.indices where p > 0 {
                 firstPeer[p] = peers(ordered[p - 1], ordered[p]) ? firstPeer[p - 1] : p
             }
-            let offsets = call.frame.rows ? try frameOffsets(call.frame, context: context) : (start: 0, end: 0)
-            let rangeOffsets = call.frame.rows ? (start: Value.null, end: Value.null) : try rangeFrameOffsets(call.frame, context: context)
+            let offsets = call.frame.countsPositions ? try frameOffsets(call.frame, context: context) : (start: 0, end: 0)
+            let rangeOffsets = call.frame.countsPositions ? (start: Value.null, end: Value.null) : try rangeFrameOffsets(call.frame, context: context)
+            // Peer groups (GROUPS frames): the group of each position and each group's extent.
+            var groupOf = [Int](repeating: 0, count: ordered.count)
+            var groupBounds: [(first: Int, last: Int)] = []
+            for p in ordered.indices {
+                if p == 0 || firstPeer[p] == p { groupBounds.append((p, p)) } else { groupBounds[groupBounds.count - 1].last = p }
+                groupOf[p] = groupBounds.count - 1
+            }
             // The frame of row p as positions [lower, upper] (empty when lower > upper).
             func frame(_ p: Int) -> (lower: Int, upper: Int) {
                 func position(_ bound: WindowFrameBound, isStart: Bool) -> Int {
                     switch bound {
                     case .unboundedPreceding: return 0
                     case .unboundedFollowing: return ordered.count - 1
-                    case .currentRow: return call.frame.rows ? p : (isStart ? firstPeer[p] : frameEnd[p])
+                    case .currentRow: return call.frame.units == .rows ? p : (isStart ? firstPeer[p] : frameEnd[p])
                     case .preceding, .following:
-                        if call.frame.rows {
-                            let k = isStart ? offsets.start : offsets.end
-                            if case .preceding = bound { return p - k }
-                            return p + k
+                        let k = isStart ? offsets.start : offsets.end
+                        var preceding = false
+                        if case .preceding = bound { preceding = true }
+                        switch call.frame.units {
+                        case .rows:
+                            return preceding ? p - k : p + k
+                        case .groups:
+                            let g = preceding ? groupOf[p] - k : groupOf[p] + k
+                            if g < 0 { return isStart ? 0 : -1 }
+                            if g >= groupBounds.count { return isStart ? ordered.count : ordered.count - 1 }
+                            return isStart ? groupBounds[g].first : groupBounds[g].last
+                        case .range:
+                            break
                         }
                         return rangePosition(bound, isStart: isStart, p: p, offset: isStart ? rangeOffsets.start : rangeOffsets.end)
                     }

@@ -116,21 +116,21 @@ extension ExpressionBinder {
     }
 
     func bindFrame(_ frame: WindowFrame, orderBy: [SortKey], binder: ExpressionBinder, range: SourceRange?) throws(PoolSQLError) -> WindowFrameSpec {
-        if frame.units == .groups {
-            throw PoolSQLError.notSupported("GROUPS frames", range: range)
+        if frame.units == .groups && orderBy.isEmpty {
+            throw PoolSQLError(.windowingError, "GROUPS mode requires an ORDER BY clause", range: range)
         }
-        let rows = frame.units == .rows
+        let rows = frame.units != .range
         func bound(_ b: FrameBound) throws(PoolSQLError) -> WindowFrameBound {
             func offset(_ e: Expr) throws(PoolSQLError) -> BoundExpr {
                 let bound = try binder.bind(e)
-                let clause = rows ? "ROWS" : "RANGE"
+                let clause = frame.units.rawValue
                 guard bound.isConstant else {
                     throw PoolSQLError(.windowingError, "argument of \(clause) must not contain variables", range: e.range)
                 }
                 if rows {
                     let coerced = try binder.coerce(bound, to: bound.type == .unknown ? .bigint : bound.type, range: e.range)
                     guard coerced.type.isInteger else {
-                        throw PoolSQLError(.datatypeMismatch, "argument of ROWS must be type bigint, not type \(coerced.type.postgresName)", range: e.range)
+                        throw PoolSQLError(.datatypeMismatch, "argument of \(clause) must be type bigint, not type \(coerced.type.postgresName)", range: e.range)
                     }
                     return coerced
                 }
@@ -181,7 +181,8 @@ extension ExpressionBinder {
         case (.following, .currentRow):
             throw PoolSQLError(.windowingError, "frame starting from following row cannot end with current row", range: range)
         default:
-            return WindowFrameSpec(rows: rows, start: start, end: end)
+            let units: WindowFrameSpec.Units = frame.units == .rows ? .rows : frame.units == .groups ? .groups : .range
+            return WindowFrameSpec(units: units, start: start, end: end)
         }
     }
 }

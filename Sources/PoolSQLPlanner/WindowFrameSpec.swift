@@ -10,20 +10,25 @@ public enum WindowFrameBound: Sendable {
     case unboundedFollowing
 }
 
-/// `ROWS BETWEEN … AND …` (row offsets) or `RANGE BETWEEN … AND …` (peers; only UNBOUNDED
-/// and CURRENT ROW bounds).
+/// `ROWS|RANGE|GROUPS BETWEEN … AND …`: row offsets, distances in the ORDER BY value (or
+/// only UNBOUNDED/CURRENT ROW), or peer-group offsets.
 public struct WindowFrameSpec: Sendable {
-    public var rows: Bool
+    public enum Units: Sendable { case rows, range, groups }
+
+    public var units: Units
     public var start: WindowFrameBound
     public var end: WindowFrameBound
 
-    public init(rows: Bool, start: WindowFrameBound, end: WindowFrameBound) {
-        self.rows = rows
+    public init(units: Units, start: WindowFrameBound, end: WindowFrameBound) {
+        self.units = units
         self.start = start
         self.end = end
     }
 
+    /// Whether offsets count rows or peer groups (integers), rather than ORDER BY distances.
+    public var countsPositions: Bool { units != .range }
+
     /// PostgreSQL's default: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (the whole
     /// partition when there is no ORDER BY, as every row is then a peer).
-    public static let `default` = WindowFrameSpec(rows: false, start: .unboundedPreceding, end: .currentRow)
+    public static let `default` = WindowFrameSpec(units: .range, start: .unboundedPreceding, end: .currentRow)
 }
