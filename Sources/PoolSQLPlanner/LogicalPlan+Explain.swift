@@ -25,14 +25,16 @@ extension LogicalPlan {
             return ["\(pad)SingleRow"]
         case let .filter(predicate, input):
             let names = input.columns.map(\.name)
-            return ["\(pad)Filter: \(predicate.rendered(columnNames: names))"] + input.explainLines(indent: indent + 2)
+            return ["\(pad)Filter: \(predicate.rendered(columnNames: names))"] + LogicalPlan.subqueryLines([predicate], indent: indent + 2)
+                + input.explainLines(indent: indent + 2)
         case let .projection(exprs, columns, input):
             let names = input.columns.map(\.name)
             let items = zip(exprs, columns).map { expr, column -> String in
                 let text = expr.rendered(columnNames: names)
                 return text == column.name ? text : "\(text) AS \(column.name)"
             }
-            return ["\(pad)Projection: \(items.joined(separator: ", "))"] + input.explainLines(indent: indent + 2)
+            return ["\(pad)Projection: \(items.joined(separator: ", "))"] + LogicalPlan.subqueryLines(exprs, indent: indent + 2)
+                + input.explainLines(indent: indent + 2)
         case let .sort(keys, input):
             let names = input.columns.map(\.name)
             let items = keys.map { key -> String in
@@ -90,13 +92,33 @@ extension LogicalPlan {
     }
 }
 
+extension LogicalPlan {
+    /// The plans of subqueries inside `exprs`, each under a `Subquery:` line.
+    static func subqueryLines(_ exprs: [BoundExpr], indent: Int) -> [String] {
+        let pad = String(repeating: " ", count: indent)
+        var lines: [String] = []
+        func visit(_ e: BoundExpr) {
+            switch e {
+            case let .scalarSubquery(sub, _, _), let .exists(sub), let .inSubquery(_, sub, _), let .quantified(_, _, _, .subquery(sub)):
+                lines.append("\(pad)Subquery\(sub.correlated ? " (correlated)" : ""):")
+                lines += sub.plan.explainLines(indent: indent + 2)
+            default:
+                break
+            }
+            e.children.forEach(visit)
+        }
+        exprs.forEach(visit)
+        return lines
+    }
+}
+
 extension BoundExpr {
     /// SQL-like text of the expression, naming columns from the input's column names.
     public func rendered(columnNames: [String]) -> String {
         func r(_ e: BoundExpr) -> String { e.rendered(columnNames: columnNames) }
         func wrapped(_ e: BoundExpr) -> String {
             switch e {
-            case .literal, .column, .function, .cast: return r(e)
+            case .literal, .column, .outerColumn, .function, .cast, .scalarSubquery, .exists: return r(e)
             default: return "(\(r(e)))"
             }
         }
