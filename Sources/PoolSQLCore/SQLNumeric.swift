@@ -79,7 +79,7 @@ public struct SQLNumeric: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     /// The nearest double. Goes through the decimal text, because NSDecimalNumber's own
-    /// conversion can be off in the last bits (2.5e-10 became -2.5000000000000007e-10).
+    /// conversion can be off in the last bits (2.5e-10 became 2.5000000000000007e-10).
     public var doubleValue: Double { Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue }
 
     /// Text with exactly `scale` decimal places.
