@@ -30,14 +30,16 @@ public enum QueryExecutor {
         return Optimizer().optimize(logical, context: context)
     }
 
-    /// The context with a runner for subqueries inside expressions (one cache per statement).
+    /// The context with fresh per-statement state: a runner (and result cache) for subqueries
+    /// inside expressions and empty recursive-CTE work tables, so nothing carries over when a
+    /// caller reuses one context for several statements.
     static func withSubqueries(_ context: ExecutionContext) -> ExecutionContext {
         var context = context
-        if context.subqueryRunner == nil {
-            context.subqueryRunner = SubqueryRunner { plan, ctx throws(PoolSQLError) in
-                try PhysicalPlanner().plan(plan).execute(ctx)
-            }
+        context.subqueryRunner = SubqueryRunner { plan, ctx throws(PoolSQLError) in
+            try PhysicalPlanner().plan(plan).execute(ctx)
         }
+        context.workTables = WorkTableStore()
+        context.outerRows = []
         return context
     }
 }
