@@ -74,4 +74,13 @@ import Testing
             #expect(error.code == .connectionFailure)
         }
     }
+
+    @Test func reusedContextDoesNotReuseSubqueryResults() throws {
+        let table = MemoryTable(columns: [.init(name: "n", type: .integer)], rows: [[.int(1)]])
+        let catalog = StaticCatalog(tables: ["t": table])
+        let query = try Harness.query("SELECT (SELECT max(n) FROM t)")
+        #expect(try QueryExecutor.execute(query: query, catalog: catalog, context: Harness.context).rows == [[.int(1)]])
+        try table.insert([.int(5)])
+        #expect(try QueryExecutor.execute(query: query, catalog: catalog, context: Harness.context).rows == [[.int(5)]])
+    }
 }
