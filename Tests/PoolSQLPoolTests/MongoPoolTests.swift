@@ -153,12 +153,18 @@ struct MongoPoolTests {
         stats = pool.statistics()
         #expect(stats.healthStatus == .unhealthy)
         #expect(stats.lastHealthError != nil)
-        // The idle connection is dead: the command fails and the connection is closed, not reused.
-        #expect(throws: PoolSQLError.self) { try pool.ping() }
-        stats = pool.statistics()
-        #expect(stats.errors == 1)
+        // The failed check cleared the pool: its idle connection was closed, not kept to fail later.
         #expect(stats.totalConnections == 0)
         #expect(stats.connectionsDestroyed == 1)
+        do {
+            try pool.ping()
+            Issue.record("ping succeeded with the server stopped")
+        } catch let error as PoolSQLError {
+            #expect(error.code == .sqlClientUnableToEstablishConnection)
+        }
+        stats = pool.statistics()
+        #expect(stats.checkoutFailures == 1)
+        #expect(stats.totalConnections == 0)
 
         try server.start()
         #expect(pool.checkHealth() == .healthy)
