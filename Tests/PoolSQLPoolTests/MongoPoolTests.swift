@@ -184,6 +184,30 @@ struct MongoPoolTests {
         #expect(eventually { pool.healthStatus == .healthy })
     }
 
+    @Test func healthCheckIntervalIsLiveUpdatable() throws {
+        let server = try startSecantus()
+        let pool = try MongoPool(name: "interval", uri: server.uri, options: testOptions(healthCheckIntervalMS: 0))
+        defer { pool.close() }
+        #expect(awaitFirstHealthCheck(pool))
+        #expect(pool.healthStatus == .healthy)
+        server.stop()
+        // Periodic checks are off: nothing notices the outage until the interval is set.
+        try pool.update(options: testOptions(healthCheckIntervalMS: 100))
+        #expect(pool.options.healthCheckIntervalMS == 100)
+        #expect(eventually { pool.healthStatus == .unhealthy })
+    }
+
+    @Test func configuredServerAnswers() throws {
+        // CI may provide its own server (POOLSQL_TEST_MONGODB_URI); otherwise start one.
+        let server: SecantusServer? = TestEnvironment.mongoURI == nil ? try startSecantus() : nil
+        let uri = try #require(TestEnvironment.mongoURI ?? server?.uri)
+        let pool = try MongoPool(name: "configured", uri: uri, options: testOptions())
+        defer { pool.close() }
+        try pool.ping()
+        #expect(pool.checkHealth() == .healthy)
+        #expect(pool.statistics().operations == 1)
+    }
+
     @Test func raisingMinPoolSizeOpensConnections() throws {
         let server = try startSecantus()
         let pool = try MongoPool(name: "grow", uri: server.uri, options: testOptions())
