@@ -76,15 +76,16 @@ public final class SecantusServer: Sendable {
     }
 
     /// Starts the server (again) on the same port and storage and waits until it accepts
-    /// connections. Does nothing if it is running.
-    public func start() throws {
+    /// connections; `extraArguments` are added to the command line (e.g. `["--auth"]` to
+    /// require authentication after users were created). Does nothing if it is running.
+    public func start(extraArguments: [String] = []) throws {
         try process.withLock { current in
             if let running = current, running.isRunning { return }
             let began = ContinuousClock.now
             let launched = try ChildProcess.spawn(
                 executable: executable,
                 arguments: ["--host", "127.0.0.1", "--port", String(port), "--storage-path", storagePath,
-                            "--enable-test-commands", "--log-level", "INFO"],
+                            "--enable-test-commands", "--log-level", "INFO"] + extraArguments,
                 outputPath: logPath)
             current = launched
             let deadline = began + SecantusServer.startupTimeout
