@@ -18,11 +18,26 @@ public final class MemoryTable: TableProvider {
 
     public var rows: [[Value]] { storage.withLock { $0 } }
 
+    /// Appends a row, converting each value to its column's type (as an assignment:
+    /// `'42'` into an INTEGER column is 42, too long text for VARCHAR(n) is 22001) and
+    /// enforcing NOT NULL (23502).
     public func insert(_ row: [Value]) throws(PoolSQLError) {
         guard row.count == schema.columns.count else {
             throw PoolSQLError(.syntaxError, "INSERT has \(row.count) values for \(schema.columns.count) columns")
         }
-        storage.withLock { $0.append(row) }
+        var converted: [Value] = []
+        converted.reserveCapacity(row.count)
+        for (value, column) in zip(row, schema.columns) {
+            if value.isNull && !column.nullable {
+                throw PoolSQLError(SQLState("23502"), "null value in column \"\(column.name)\" violates not-null constraint")
+            }
+            // Unlike an explicit cast, an assignment does not truncate text silently.
+            if case let .varchar(length?) = column.type, case let .text(text) = value, text.count > length {
+                throw PoolSQLError(.stringDataRightTruncation, "value too long for type character varying(\(length))")
+            }
+            converted.append(try value.cast(to: column.type))
+        }
+        storage.withLock { $0.append(converted) }
     }
 
     public func supportsFilter(_ filter: ScanFilter) -> FilterPushdown {

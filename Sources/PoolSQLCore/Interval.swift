@@ -30,9 +30,17 @@ public struct Interval: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String {
         var parts: [String] = []
         let years = months / 12, mons = months % 12
-        if years != 0 { parts.append("\(years) year" + (abs(years) == 1 ? "" : "s")) }
-        if mons != 0 { parts.append("\(mons) mon" + (abs(mons) == 1 ? "" : "s")) }
-        if days != 0 { parts.append("\(days) day" + (abs(days) == 1 ? "" : "s")) }
+        // PostgreSQL uses the singular only for exactly 1 (`-1 days`), and once a field was
+        // negative marks later positive ones with `+` (`-1 days +02:00:00`).
+        var isBefore = false
+        func field(_ value: Int32, _ unit: String) {
+            guard value != 0 else { return }
+            parts.append((isBefore && value > 0 ? "+" : "") + "\(value) \(unit)" + (value == 1 ? "" : "s"))
+            isBefore = isBefore || value < 0
+        }
+        field(years, "year")
+        field(mons, "mon")
+        field(days, "day")
         if microseconds != 0 || parts.isEmpty {
             let negative = microseconds < 0
             let total = microseconds.magnitude
@@ -41,7 +49,7 @@ public struct Interval: Sendable, Hashable, Comparable, CustomStringConvertible 
             let seconds = (total / 1_000_000) % 60
             let micros = total % 1_000_000
             func pad(_ v: UInt64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-            var s = (negative ? "-" : "") + "\(pad(hours)):\(pad(minutes)):\(pad(seconds))"
+            var s = (negative ? "-" : isBefore ? "+" : "") + "\(pad(hours)):\(pad(minutes)):\(pad(seconds))"
             if micros != 0 {
                 var frac = String(micros)
                 frac = String(repeating: "0", count: 6 - frac.count) + frac

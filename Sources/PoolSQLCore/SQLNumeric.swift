@@ -20,9 +20,7 @@ public struct SQLNumeric: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Parses `123`, `-1.50`, `1e3`, `.5`; nil when the text is not a number.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty,
-              trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-              trimmed.contains(where: { $0.isNumber }),
+        guard SQLNumeric.isNumericSyntax(trimmed),
               let d = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
         else { return nil }
         self.value = d
@@ -35,6 +33,30 @@ public struct SQLNumeric: Sendable, Hashable, Comparable, CustomStringConvertibl
             scale = max(0, scale - exp)
         }
         self.scale = scale
+    }
+
+    /// `[+-]digits[.digits][e[+-]digits]` (digits on at least one side of the point); Decimal's
+    /// own parser would accept `1.5e` or `1-2`.
+    static func isNumericSyntax(_ text: String) -> Bool {
+        var chars = Substring(text)
+        if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+        let integer = chars.prefix(while: { $0.isASCII && $0.isNumber })
+        chars = chars.dropFirst(integer.count)
+        var fraction = Substring("")
+        if chars.first == "." {
+            chars = chars.dropFirst()
+            fraction = chars.prefix(while: { $0.isASCII && $0.isNumber })
+            chars = chars.dropFirst(fraction.count)
+        }
+        guard !integer.isEmpty || !fraction.isEmpty else { return false }
+        if chars.first == "e" || chars.first == "E" {
+            chars = chars.dropFirst()
+            if chars.first == "+" || chars.first == "-" { chars = chars.dropFirst() }
+            let exponent = chars.prefix(while: { $0.isASCII && $0.isNumber })
+            guard !exponent.isEmpty else { return false }
+            chars = chars.dropFirst(exponent.count)
+        }
+        return chars.isEmpty
     }
 
     public static func < (lhs: SQLNumeric, rhs: SQLNumeric) -> Bool { lhs.value < rhs.value }
@@ -56,7 +78,9 @@ public struct SQLNumeric: Sendable, Hashable, Comparable, CustomStringConvertibl
         return SQLNumeric(result, scale: max(0, places))
     }
 
-    public var doubleValue: Double { NSDecimalNumber(decimal: value).doubleValue }
+    /// The nearest double. Goes through the decimal text, because NSDecimalNumber's own
+    /// conversion can be off in the last bits (2.5e-10 became 2.5000000000000007e-10).
+    public var doubleValue: Double { Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue }
 
     /// Text with exactly `scale` decimal places.
     public var description: String {

@@ -168,11 +168,9 @@ extension Value {
         return rounded
     }
 
-    /// Doubles become numerics through their shortest exact text (15 significant digits in
-    /// PostgreSQL; the shortest round-trip form here).
+    /// Doubles become numerics through 15 significant digits (`%.15g`), as PostgreSQL's
+    /// float8 → numeric cast: `(0.1 + 0.2)::numeric` is 0.3.
     static func formatDoubleForNumeric(_ d: Double) -> String {
-        let text = "\(d)"
-        if text.hasSuffix(".0") { return String(text.dropLast(2)) }
-        return text
+        String(format: "%.15g", d)
     }
 }

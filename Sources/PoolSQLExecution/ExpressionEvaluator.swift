@@ -9,6 +9,6 @@ public enum ExpressionEvaluator {
     /// string literal comes back as text. Column references fail with 42703.
     public static func evaluateConstant(_ expr: Expr, context: ExecutionContext) throws(PoolSQLError) -> Value {
         let bound = try QueryPlanner(catalog: StaticCatalog()).bindConstant(expr)
-        return try bound.evaluate(row: [], context: context)
+        return try bound.evaluate(row: [], context: QueryExecutor.withSubqueries(context))
     }
 }

@@ -14,6 +14,25 @@ public struct PhysicalPlanner: Sendable {
         case let .sort(keys, input): return SortExec(keys: keys, input: plan(input))
         case let .limit(count, offset, input): return LimitExec(count: count, offset: offset, input: plan(input))
         case let .distinct(input): return DistinctExec(input: plan(input))
+        case let .distinctOn(keys, input): return DistinctOnExec(keys: keys, input: plan(input))
+        case let .subqueryAlias(columns, input): return SubqueryAliasExec(columns: columns, input: plan(input))
+        case let .values(rows, columns): return ValuesExec(rows: rows, columns: columns)
+        case let .join(type, condition, left, right):
+            return NestedLoopJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
+        case let .workTableScan(table): return WorkTableScanExec(table: table)
+        case let .lateralJoin(type, condition, left, right):
+            return LateralJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
+        case let .unnest(array, column): return UnnestExec(array: array, columns: [column])
+        case let .recursiveUnion(table, all, anchor, recursive):
+            return RecursiveUnionExec(table: table, all: all, anchor: plan(anchor), recursive: plan(recursive))
+        case let .generateSeries(start, stop, step, column):
+            return GenerateSeriesExec(start: start, stop: stop, step: step, columns: [column])
+        case let .window(calls, input):
+            return WindowExec(calls: calls, input: plan(input), columns: logical.columns)
+        case let .setOperation(type, all, left, right):
+            return SetOperationExec(type: type, all: all, left: plan(left), right: plan(right))
+        case let .aggregate(groups, aggregates, columns, input):
+            return AggregateExec(groups: groups, aggregates: aggregates, columns: columns, input: plan(input))
         }
     }
 }

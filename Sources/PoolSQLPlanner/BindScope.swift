@@ -25,13 +25,13 @@ struct BindScope {
                                hint: ClosestName.find(name.value, in: candidates).map { "did you mean \"\(qualifier.value).\($0)\"?" },
                                range: range)
         }
-        let matches = columns.indices.filter { columns[$0].name == name.value }
+        let matches = columns.indices.filter { columns[$0].name == name.value && !columns[$0].qualifiedOnly }
         if matches.count == 1 { return matches[0] }
         if matches.count > 1 {
             throw PoolSQLError(.ambiguousColumn, "column reference \"\(name.value)\" is ambiguous", range: range)
         }
         throw PoolSQLError(.undefinedColumn, "column \"\(name.value)\" does not exist",
-                           hint: ClosestName.find(name.value, in: columns.map(\.name)).map { "did you mean \"\($0)\"?" },
+                           hint: ClosestName.find(name.value, in: columns.filter { !$0.qualifiedOnly }.map(\.name)).map { "did you mean \"\($0)\"?" },
                            range: range)
     }
 }

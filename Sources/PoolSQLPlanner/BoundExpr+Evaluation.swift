@@ -9,6 +9,12 @@ extension BoundExpr {
         switch self {
         case let .literal(v, _):
             return v
+        case let .outerColumn(depth, index, name, _):
+            let level = context.outerRows.count - depth
+            guard level >= 0, level < context.outerRows.count, index < context.outerRows[level].count else {
+                throw PoolSQLError.internal("outer column \(name) is not available")
+            }
+            return context.outerRows[level][index]
         case let .column(index, name, _):
             guard index < row.count else { throw PoolSQLError.internal("column \(name) (#\(index)) missing from row of \(row.count)") }
             return row[index]
@@ -87,7 +93,9 @@ extension BoundExpr {
             let a = try l.evaluate(row: row, context: context)
             let b = try r.evaluate(row: row, context: context)
             if a.isNull || b.isNull { return .null }
-            return .text(BoundExpr.textForConcat(a) + BoundExpr.textForConcat(b))
+            // `||` converts non-text operands with a cast to text (`TRUE` → `true`).
+            guard case let .text(x) = try a.cast(to: .text), case let .text(y) = try b.cast(to: .text) else { return .null }
+            return .text(x + y)
         case let .caseWhen(branches, otherwise, _):
             for branch in branches {
                 if case .bool(true) = try branch.condition.evaluate(row: row, context: context) {
@@ -98,6 +106,48 @@ extension BoundExpr {
         case let .cast(e, type, range):
             let v = try e.evaluate(row: row, context: context)
             return try BoundExpr.locate(range) { () throws(PoolSQLError) in try v.cast(to: type) }
+        case let .scalarSubquery(subquery, _, range):
+            let rows = try context.rows(of: subquery, currentRow: row)
+            if rows.count > 1 {
+                throw PoolSQLError(.cardinalityViolation, "more than one row returned by a subquery used as an expression", range: range)
+            }
+            return rows.first?.first ?? .null
+        case let .exists(subquery):
+            return .bool(!(try context.rows(of: subquery, currentRow: row)).isEmpty)
+        case let .inSubquery(e, subquery, negated):
+            let v = try e.evaluate(row: row, context: context)
+            if v.isNull { return .null }
+            var sawNull = false
+            for candidate in try context.rows(of: subquery, currentRow: row) {
+                switch v.sqlCompare(candidate.first ?? .null) {
+                case 0?: return .bool(!negated)
+                case nil: sawNull = true
+                default: break
+                }
+            }
+            return sawNull ? .null : .bool(negated)
+        case let .quantified(op, all, e, source):
+            let v = try e.evaluate(row: row, context: context)
+            var candidates: [Value]
+            switch source {
+            case let .array(a):
+                switch try a.evaluate(row: row, context: context) {
+                case let .array(values): candidates = values
+                default: return .null
+                }
+            case let .subquery(subquery):
+                candidates = try context.rows(of: subquery, currentRow: row).map { $0.first ?? .null }
+            }
+            // ANY: TRUE if some comparison is TRUE; ALL: FALSE if some is FALSE; else NULL
+            // if some comparison was unknown.
+            var sawNull = false
+            for candidate in candidates {
+                guard let c = v.sqlCompare(candidate) else { sawNull = true; continue }
+                let holds = op.holds(c)
+                if all && !holds { return .bool(false) }
+                if !all && holds { return .bool(true) }
+            }
+            return sawNull ? .null : .bool(all)
         case let .function(function, args, type, range):
             return try BoundExpr.locate(range) { () throws(PoolSQLError) in
                 try function.invoke(args, type: type, row: row, context: context)
@@ -122,12 +172,17 @@ extension BoundExpr {
         }
     }
 
-    /// `||` and CONCAT use each value's text output (`t` for true), as PostgreSQL does.
+    /// CONCAT uses each value's text output (`t` for true), as PostgreSQL does.
     static func textForConcat(_ v: Value) -> String { v.description }
 }
 
 extension ScalarFunction {
     func invoke(_ args: [BoundExpr], type: DataType, row: [Value], context: ExecutionContext) throws(PoolSQLError) -> Value {
+        if self == .makeArray {
+            var elements: [Value] = []
+            for a in args { elements.append(try a.evaluate(row: row, context: context)) }
+            return .array(elements)
+        }
         // COALESCE evaluates lazily: later arguments may not be needed (or may fail).
         if self == .coalesce {
             for a in args {
@@ -162,6 +217,11 @@ extension ScalarFunction {
             break
         }
         if values.contains(where: \.isNull) { return .null }
+        if self == .arraySubscript {
+            guard case let .array(elements) = values[0], case let .int(i) = values[1] else { return .null }
+            return i >= 1 && i <= Int64(elements.count) ? elements[Int(i) - 1] : .null
+        }
+        if let result = try invokeExtended(values, type: type) { return result }
         switch (self, values.first) {
         case let (.abs, .int(i)?):
             guard i != Int64.min, Value.integerFits(Swift.abs(i), type) else { throw Value.integerOutOfRange(type) }
@@ -173,7 +233,7 @@ extension ScalarFunction {
             return .double(d.rounded(.toNearestOrEven))
         case let (.round, .numeric(n)?):
             var places = 0
-            if values.count > 1, case let .int(p) = values[1] { places = Int(clamping: p) }
+            if values.count > 1, case let .int(p) = values[1] { places = Int(Swift.max(-1000, Swift.min(1000, p))) }
             if places < 0 {
                 // Negative places round to tens, hundreds, … and keep scale 0.
                 var v = n.value
@@ -181,7 +241,7 @@ extension ScalarFunction {
                 NSDecimalRound(&r, &v, places, .plain)
                 return .numeric(SQLNumeric(r, scale: 0))
             }
-            return .numeric(n.rounded(toPlaces: Swift.min(places, 1000)))
+            return .numeric(n.rounded(toPlaces: places))
         case let (.power, .double(x)?):
             guard values.count == 2, case let .double(y) = values[1] else { break }
             if x == 0 && y < 0 {
@@ -193,12 +253,30 @@ extension ScalarFunction {
             let r = Foundation.pow(x, y)
             if r.isInfinite { throw PoolSQLError(.numericValueOutOfRange, "value out of range: overflow") }
             return .double(r)
-        case let (.lower, .text(s)?): return .text(s.lowercased())
-        case let (.upper, .text(s)?): return .text(s.uppercased())
-        case let (.length, .text(s)?): return .int(Int64(s.count))
+        case let (.lower, .text(s)?): return .text(ScalarFunction.mapCase(s, upper: false))
+        case let (.upper, .text(s)?): return .text(ScalarFunction.mapCase(s, upper: true))
+        // PostgreSQL counts characters as code points (a combining accent is one more).
+        case let (.length, .text(s)?): return .int(Int64(s.unicodeScalars.count))
         default:
             break
         }
         throw PoolSQLError.internal("function \(rawValue) cannot take \(values.map { $0.dataType.postgresName })")
+    }
+}
+
+extension ScalarFunction {
+    /// Case mapping one code point at a time, as PostgreSQL does under a UTF-8 locale: a
+    /// character whose mapping is several characters (ß → SS) stays as it is.
+    static func mapCase(_ text: String, upper: Bool) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let mapped = upper ? String(scalar).uppercased() : String(scalar).lowercased()
+            if mapped.unicodeScalars.count == 1, let single = mapped.unicodeScalars.first {
+                out.append(single)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }

@@ -4,17 +4,16 @@ import PoolSQLSyntax
 extension ExpressionBinder {
     func bindFunction(_ call: FunctionCall, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
         let name = call.name.name.value
-        if call.over != nil {
-            throw PoolSQLError.notSupported("window functions", range: range)
-        }
-        if ExpressionBinder.aggregateNames.contains(name) {
-            if clause == "WHERE" || clause == "JOIN conditions" {
-                throw PoolSQLError(.groupingError, "aggregate functions are not allowed in \(clause)", range: range)
+        if ExpressionBinder.aggregateNames.contains(name), call.name.parts.count == 1 {
+            // Aggregates above GROUP BY are handled by the grouping context; anywhere else
+            // they are misplaced.
+            if clause == "aggregate function calls" {
+                throw PoolSQLError(.groupingError, "aggregate function calls cannot be nested", range: range)
             }
-            throw PoolSQLError.notSupported("aggregate functions", range: range)
+            throw PoolSQLError(.groupingError, "aggregate functions are not allowed in \(clause)", range: range)
         }
         if ExpressionBinder.windowOnlyNames.contains(name) {
-            throw PoolSQLError(.windowingError, "window function \(name) requires an OVER clause", range: range)
+            throw PoolSQLError(.wrongObjectType, "window function \(name) requires an OVER clause", range: range)
         }
         if call.distinct || !call.orderBy.isEmpty || !call.withinGroup.isEmpty || call.filter != nil || call.star {
             throw PoolSQLError(.syntaxError, "DISTINCT, ORDER BY, FILTER and * are only allowed in aggregate calls", range: range)
@@ -31,11 +30,11 @@ extension ExpressionBinder {
                                     hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
                                     range: range)
             }
-            let candidates = ScalarFunction.knownNames.filter { $0 != "power" } + Array(ExpressionBinder.aggregateNames)
+            let candidates = ScalarFunction.knownNames + Array(ExpressionBinder.aggregateNames)
             let hint = ClosestName.find(name, in: candidates).map { "did you mean \($0)()?" }
             return PoolSQLError(.undefinedFunction, "function \(signature) does not exist", hint: hint, range: range)
         }
-        guard !qualified, let function = ScalarFunction.named(name), function != .power else { throw noSuchFunction() }
+        guard !qualified, let function = ScalarFunction.named(name) else { throw noSuchFunction() }
 
         switch function {
         case .now:
@@ -89,8 +88,86 @@ extension ExpressionBinder {
             if a.type == .unknown { a = try coerce(a, to: .text, range: argRanges[0]) }
             if b.type == .unknown { b = try coerce(b, to: .text, range: argRanges[1]) }
             return .function(.nullif, [a, b], type: a.type, range: range)
-        case .power:
+        case .power, .sqrt:
+            guard args.count == (function == .power ? 2 : 1) else { throw noSuchFunction() }
+            var coerced: [BoundExpr] = []
+            for (i, a) in args.enumerated() {
+                if case .numeric = a.type { throw PoolSQLError.notSupported("\(function.rawValue)(numeric)", range: range) }
+                guard a.type.isNumeric || a.type == .unknown else { throw noSuchFunction() }
+                coerced.append(try coerce(a, to: .doublePrecision, range: argRanges[i]))
+            }
+            return .function(function, coerced, type: .doublePrecision, range: range)
+        case .floor, .ceil, .trunc:
+            guard args.count == 1 || (function == .trunc && args.count == 2) else { throw noSuchFunction() }
+            var x = args[0]
+            if args.count == 2 {
+                let places = try coerce(args[1], to: .integer, range: argRanges[1])
+                if x.type.isInteger || x.type == .unknown { x = try coerce(x, to: .numeric(precision: nil, scale: nil), range: argRanges[0]) }
+                guard case .numeric = x.type, places.type.isInteger else { throw noSuchFunction() }
+                return .function(function, [x, places], type: x.type, range: range)
+            }
+            if case .numeric = x.type { return .function(function, [x], type: x.type, range: range) }
+            guard x.type.isNumeric || x.type == .unknown else { throw noSuchFunction() }
+            return .function(function, [try coerce(x, to: .doublePrecision, range: argRanges[0])], type: .doublePrecision, range: range)
+        case .mod:
+            guard args.count == 2 else { throw noSuchFunction() }
+            let op = try bindArithmetic(.modulo, args[0], args[1], lRange: argRanges[0], rRange: argRanges[1], range: range)
+            guard case let .arithmetic(_, l, r, type, _) = op, type.isNumeric else { throw noSuchFunction() }
+            return .function(.mod, [l, r], type: type, range: range)
+        case .datePart, .dateTrunc, .extract:
+            guard args.count == 2, isTextual(args[0].type) else { throw noSuchFunction() }
+            let field = try coerce(args[0], to: .text, range: argRanges[0])
+            var value = args[1]
+            if value.type == .unknown { value = try coerce(value, to: .timestamp, range: argRanges[1]) }
+            switch value.type {
+            case .timestamp, .timestamptz, .date: break
+            case .interval where function != .dateTrunc: break
+            case .interval: throw PoolSQLError.notSupported("date_trunc on intervals", range: range)
+            default: throw noSuchFunction()
+            }
+            let type: DataType = function == .dateTrunc ? (value.type == .timestamptz ? .timestamptz : .timestamp)
+                : function == .datePart ? .doublePrecision : .numeric(precision: nil, scale: nil)
+            return .function(function, [field, value], type: type, range: range)
+        case .substring:
+            guard args.count == 2 || args.count == 3, isTextual(args[0].type) else { throw noSuchFunction() }
+            var coerced = [try coerce(args[0], to: .text, range: argRanges[0])]
+            for i in 1..<args.count {
+                let a = args[i].type == .unknown ? try coerce(args[i], to: .integer, range: argRanges[i]) : args[i]
+                guard a.type.isInteger else { throw noSuchFunction() }
+                coerced.append(a)
+            }
+            return .function(.substring, coerced, type: .text, range: range)
+        case .strpos, .btrim, .ltrim, .rtrim, .replace, .startsWith:
+            let arity: ClosedRange<Int>
+            switch function {
+            case .replace: arity = 3...3
+            case .strpos, .startsWith: arity = 2...2
+            default: arity = 1...2
+            }
+            guard arity.contains(args.count), args.allSatisfy({ isTextual($0.type) }) else { throw noSuchFunction() }
+            var coerced: [BoundExpr] = []
+            for (i, a) in args.enumerated() { coerced.append(try coerce(a, to: .text, range: argRanges[i])) }
+            let type: DataType = function == .strpos ? .integer : function == .startsWith ? .boolean : .text
+            return .function(function, coerced, type: type, range: range)
+        case .regexMatch, .likeEscape, .makeArray, .arraySubscript:
             throw noSuchFunction()
+        case .left, .right, .splitPart:
+            guard args.count == (function == .splitPart ? 3 : 2) else { throw noSuchFunction() }
+            var coerced: [BoundExpr] = []
+            for (i, a) in args.enumerated() {
+                let wantsText = i == 0 || (function == .splitPart && i == 1)
+                let c = try coerce(a, to: a.type == .unknown ? (wantsText ? .text : .integer) : a.type, range: argRanges[i])
+                guard wantsText ? TypeCoercion.isStringLike(c.type) : c.type.isInteger else { throw noSuchFunction() }
+                coerced.append(wantsText ? try coerce(c, to: .text, range: argRanges[i]) : c)
+            }
+            return .function(function, coerced, type: .text, range: range)
         }
+    }
+
+    /// EXTRACT(field FROM x), SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(… FROM x):
+    /// the SQL-syntax forms of date_part/substring/strpos/btrim.
+    func bindSpecialForm(_ name: String, _ args: [Expr], range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        let call = FunctionCall(name: ObjectName(Ident(name)), arguments: args)
+        return try bindFunction(call, range: range)
     }
 }

@@ -7,6 +7,22 @@ struct ExpressionBinder {
     var scope: BindScope
     /// The clause being bound, for "aggregate functions are not allowed in WHERE".
     var clause: String
+    /// Set above a GROUP BY (or when aggregates are used): grouped expressions and aggregate
+    /// calls become references to the Aggregate node's output.
+    var grouping: GroupingContext?
+
+    /// Set where window functions are allowed (select list, ORDER BY).
+    var windows: WindowContext?
+    /// Plans subqueries inside expressions (with the enclosing query's CTEs); nil where
+    /// subqueries are not allowed.
+    var subqueryPlanner: QueryPlanner?
+
+    init(scope: BindScope, clause: String, grouping: GroupingContext? = nil, subqueryPlanner: QueryPlanner? = nil) {
+        self.scope = scope
+        self.clause = clause
+        self.grouping = grouping
+        self.subqueryPlanner = subqueryPlanner
+    }
 
     static let aggregateNames: Set<String> = [
         "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every",
@@ -18,9 +34,33 @@ struct ExpressionBinder {
 
     func bind(_ expr: Expr) throws(PoolSQLError) -> BoundExpr {
         let range = expr.range
+        if case let .function(call) = expr.kind, let over = call.over {
+            guard let windows else {
+                if clause == "window function arguments" {
+                    throw PoolSQLError(.windowingError, "window function calls cannot be nested", range: range)
+                }
+                throw PoolSQLError(.windowingError, "window functions are not allowed in \(clause)", range: range)
+            }
+            return try windows.reference(for: expr) { () throws(PoolSQLError) -> WindowCall in
+                try bindWindowCall(call, over: over, range: range)
+            }
+        }
+        if let grouping {
+            if let reference = try grouping.groupReference(for: expr, clause: clause) { return reference }
+            if case let .function(call) = expr.kind, call.over == nil, call.name.parts.count == 1,
+               ExpressionBinder.aggregateNames.contains(call.name.name.value) {
+                return try grouping.aggregateReference(for: expr, call: call)
+            }
+        }
         switch expr.kind {
         case let .identifier(name):
-            let index = try scope.resolve(name, qualifier: nil, range: range)
+            let index: Int
+            do {
+                index = try scope.resolve(name, qualifier: nil, range: range)
+            } catch where error.code == .undefinedColumn {
+                if let outer = try resolveOuter(name, qualifier: nil, range: range) { return outer }
+                throw error
+            }
             return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
         case let .compoundIdentifier(parts):
             guard parts.count >= 2, let name = parts.last else {
@@ -29,7 +69,13 @@ struct ExpressionBinder {
             if parts.count > 3 {
                 throw PoolSQLError(.syntaxError, "improper qualified name (too many dotted names): \(parts.map(\.value).joined(separator: "."))", range: range)
             }
-            let index = try scope.resolve(name, qualifier: parts[parts.count - 2], range: range)
+            let index: Int
+            do {
+                index = try scope.resolve(name, qualifier: parts[parts.count - 2], range: range)
+            } catch where error.code == .undefinedColumn || error.code == .undefinedTable {
+                if let outer = try resolveOuter(name, qualifier: parts[parts.count - 2], range: range) { return outer }
+                throw error
+            }
             return .column(index: index, name: scope.columns[index].name, type: scope.columns[index].type)
         case let .literal(literal):
             return try bindLiteral(literal, range: range)
@@ -57,39 +103,141 @@ struct ExpressionBinder {
             let coerced = try coerceToCommon(bound, ranges: ranges, context: "BETWEEN", fallbackOp: true, range: range)
             return .between(coerced[0], low: coerced[1], high: coerced[2], negated: negated)
         case let .like(e, pattern, escape, caseInsensitive, negated):
-            if let escape {
-                throw PoolSQLError.notSupported("LIKE … ESCAPE", range: escape.range)
-            }
             let value = try bind(e)
             let pat = try bind(pattern)
             let opName = (negated ? "!" : "") + (caseInsensitive ? "~~*" : "~~")
             guard isTextual(value.type), isTextual(pat.type) else {
                 throw operatorDoesNotExist(opName, value.type, pat.type, range: range)
             }
+            if let escape {
+                let esc = try bind(escape)
+                guard isTextual(esc.type) else { throw operatorDoesNotExist(opName, value.type, esc.type, range: escape.range) }
+                let match = BoundExpr.function(.likeEscape, [try coerce(value, to: .text, range: e.range), try coerce(pat, to: .text, range: pattern.range),
+                                                             try coerce(esc, to: .text, range: escape.range), .literal(.bool(caseInsensitive), .boolean)],
+                                               type: .boolean, range: range)
+                return negated ? .not(match) : match
+            }
             return .like(try coerce(value, to: .text, range: e.range), pattern: try coerce(pat, to: .text, range: pattern.range),
                          caseInsensitive: caseInsensitive, negated: negated)
-        case .exists, .subquery, .inSubquery, .arraySubquery:
-            throw PoolSQLError.notSupported("subqueries", range: range)
-        case .quantified:
-            throw PoolSQLError.notSupported("ANY/ALL", range: range)
+        case let .exists(query):
+            return .exists(try planSubquery(query, range: range))
+        case let .subquery(query):
+            let subquery = try planSubquery(query, range: range)
+            let plan = subquery.plan
+            guard plan.columns.count == 1 else {
+                throw PoolSQLError(.syntaxError, "subquery must return only one column", range: range)
+            }
+            return .scalarSubquery(subquery, type: plan.columns[0].type, range: range)
+        case let .inSubquery(e, query, negated):
+            let subquery = try planSubquery(query, range: range)
+            let plan = subquery.plan
+            guard plan.columns.count == 1 else {
+                throw PoolSQLError(.syntaxError, "subquery has too many columns", range: range)
+            }
+            let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
+            var value = try bind(e)
+            if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
+            try requireComparable(value, column, op: "=", range: range)
+            return .inSubquery(value, subquery, negated: negated)
+        case let .arraySubquery(query):
+            // ARRAY(SELECT x …): the column's values in the subquery's order, `{}` for no rows.
+            let subquery = try planSubquery(query, range: range)
+            let columns = subquery.plan.columns
+            guard columns.count == 1 else {
+                throw PoolSQLError(.syntaxError, "subquery must return only one column", range: range)
+            }
+            var element = columns[0].type
+            var input = subquery.plan
+            if element == .unknown {
+                element = .text
+                input = .projection([.cast(.column(index: 0, name: columns[0].name, type: .unknown), to: .text, range: nil)],
+                                    [PlanColumn(name: columns[0].name, type: .text)], input)
+            }
+            let collect = AggregateCall(function: .arrayAgg, arguments: [.column(index: 0, name: columns[0].name, type: element)],
+                                        type: .array(element))
+            let plan = LogicalPlan.aggregate(groups: [], aggregates: [collect], columns: [PlanColumn(name: "array", type: .array(element))], input)
+            let values = BoundExpr.scalarSubquery(SubqueryPlan(plan: plan, correlated: subquery.correlated), type: .array(element), range: range)
+            return .function(.coalesce, [values, .literal(.array([]), .array(element))], type: .array(element), range: range)
+        case let .quantified(e, op, quantifier, operand):
+            guard op.isComparison else {
+                throw PoolSQLError.notSupported("\(op.rawValue) \(quantifier.rawValue)", range: range)
+            }
+            var value = try bind(e)
+            let all = quantifier == .all
+            switch operand {
+            case let .array(arrayExpr):
+                let array = try bind(arrayExpr)
+                guard case let .array(elementType) = array.type else {
+                    throw PoolSQLError(.wrongObjectType, "op ANY/ALL (array) requires array on right side", range: arrayExpr.range)
+                }
+                if value.type == .unknown { value = try coerce(value, to: elementType == .unknown ? .text : elementType, range: e.range) }
+                let element = BoundExpr.column(index: 0, name: "", type: elementType)
+                try requireComparable(value, element, op: op.rawValue, range: range)
+                return .quantified(ComparisonOperator(op), all: all, value, .array(array))
+            case let .subquery(query):
+                let subquery = try planSubquery(query, range: range)
+                let plan = subquery.plan
+                guard plan.columns.count == 1 else {
+                    throw PoolSQLError(.syntaxError, "subquery has too many columns", range: range)
+                }
+                let column = BoundExpr.column(index: 0, name: plan.columns[0].name, type: plan.columns[0].type)
+                if value.type == .unknown { value = try coerce(value, to: column.type == .unknown ? .text : column.type, range: e.range) }
+                try requireComparable(value, column, op: op.rawValue, range: range)
+                return .quantified(ComparisonOperator(op), all: all, value, .subquery(subquery))
+            }
         case let .caseWhen(operand, branches, elseResult):
             return try bindCase(operand, branches, elseResult, range: range)
         case let .cast(e, type, _):
+            // `1e300::float8`: read a numeric literal straight as a float (PoolSQL's exact
+            // numerics stop at 38 digits; the double is the same either way).
+            if case let .literal(.numeric(text)) = e.kind, type == .doublePrecision || type == .real, let d = Double(text), d.isFinite {
+                return .literal(.double(d), type)
+            }
             return try bindCast(try bind(e), to: type, innerRange: e.range, range: range)
         case let .function(call):
             return try bindFunction(call, range: range)
-        case .extract:
-            throw PoolSQLError.notSupported("EXTRACT", range: range)
-        case .substring:
-            throw PoolSQLError.notSupported("SUBSTRING", range: range)
-        case .position:
-            throw PoolSQLError.notSupported("POSITION", range: range)
-        case .trim:
-            throw PoolSQLError.notSupported("TRIM", range: range)
-        case .array:
-            throw PoolSQLError.notSupported("ARRAY constructors", range: range)
-        case .subscripted:
-            throw PoolSQLError.notSupported("array subscripts", range: range)
+        case let .extract(field, value):
+            return try bindSpecialForm("extract", [Expr(.literal(.string(field)), range: range), value], range: range)
+        case let .substring(value, from, length):
+            if let from, let length {
+                return try bindSpecialForm("substring", [value, from, length], range: range)
+            }
+            if let from {
+                let start = try bind(from)
+                guard start.type.isInteger || start.type == .unknown else {
+                    throw PoolSQLError.notSupported("SUBSTRING with a regular expression", range: range)
+                }
+                return try bindSpecialForm("substring", [value, from], range: range)
+            }
+            if let length {
+                return try bindSpecialForm("substring", [value, Expr(.literal(.integer(1)), range: range), length], range: range)
+            }
+            return try bindSpecialForm("substring", [value], range: range)
+        case let .position(needle, haystack):
+            return try bindSpecialForm("strpos", [haystack, needle], range: range)
+        case let .trim(value, side, characters):
+            let name = side == .leading ? "ltrim" : side == .trailing ? "rtrim" : "btrim"
+            return try bindSpecialForm(name, [value] + (characters.map { [$0] } ?? []), range: range)
+        case let .array(items):
+            var elements: [BoundExpr] = []
+            for item in items { elements.append(try bind(item)) }
+            let coerced = elements.isEmpty ? [] : try coerceToCommon(elements, ranges: items.map(\.range), context: "ARRAY", fallbackOp: false, range: range)
+            let elementType = coerced.first?.type ?? .unknown
+            return .function(.makeArray, coerced, type: .array(elementType), range: range)
+        case let .subscripted(arrayExpr, sub):
+            let array = try bind(arrayExpr)
+            guard case let .array(elementType) = array.type else {
+                throw PoolSQLError(.datatypeMismatch, "cannot subscript type \(array.type.postgresName) because it does not support subscripting",
+                                   range: arrayExpr.range)
+            }
+            guard case let .index(indexExpr) = sub else {
+                throw PoolSQLError.notSupported("array slices", range: range)
+            }
+            let index = try coerce(try bind(indexExpr), to: .integer, range: indexExpr.range)
+            guard index.type.isInteger else {
+                throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: indexExpr.range)
+            }
+            return .function(.arraySubscript, [array, index], type: elementType, range: range)
         case .row:
             throw PoolSQLError.notSupported("row constructors", range: range)
         case let .currentDateTime(kind):
@@ -101,6 +249,42 @@ struct ExpressionBinder {
         }
     }
 
+    /// A name of an enclosing query's row (the subquery being bound is correlated). Every
+    /// subquery between here and that query becomes correlated.
+    func resolveOuter(_ name: Ident, qualifier: Ident?, range: SourceRange?) throws(PoolSQLError) -> BoundExpr? {
+        guard grouping == nil, let planner = subqueryPlanner else { return nil }
+        for (level, outer) in planner.outerScopes.enumerated() {
+            guard let index = try? outer.resolve(name, qualifier: qualifier, range: nil) else {
+                // Above the enclosing query's GROUP BY, its other input columns are off limits.
+                if level < planner.outerUngroupedScopes.count, let input = planner.outerUngroupedScopes[level],
+                   let i = try? input.resolve(name, qualifier: qualifier, range: nil) {
+                    let full = (input.columns[i].qualifier.map { "\($0)." } ?? "") + input.columns[i].name
+                    throw PoolSQLError(.groupingError, "subquery uses ungrouped column \"\(full)\" from outer query", range: range)
+                }
+                continue
+            }
+            for tracker in planner.correlationTrackers.prefix(level + 1) { tracker.markCorrelated() }
+            return .outerColumn(depth: level + 1, index: index, name: outer.columns[index].name, type: outer.columns[index].type)
+        }
+        return nil
+    }
+
+    /// Plans a subquery. Its names may refer to this query's row (a correlated subquery) except
+    /// above GROUP BY, where the row is the aggregate's and correlation is not supported.
+    func planSubquery(_ query: Query, range: SourceRange?) throws(PoolSQLError) -> SubqueryPlan {
+        guard var planner = subqueryPlanner else {
+            throw PoolSQLError.notSupported("subqueries in \(clause)", range: range)
+        }
+        let tracker = CorrelationTracker()
+        // Above GROUP BY the enclosing row is the aggregate's: only grouped columns are visible.
+        let rowScope = grouping?.outerScope ?? scope
+        planner.outerScopes = [rowScope] + planner.outerScopes
+        planner.correlationTrackers = [tracker] + planner.correlationTrackers
+        planner.outerUngroupedScopes = [grouping == nil ? nil : scope] + planner.outerUngroupedScopes
+        let plan = try planner.plan(query)
+        return SubqueryPlan(plan: plan, correlated: tracker.correlated)
+    }
+
     // MARK: Literals
 
     func bindLiteral(_ literal: Literal, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
@@ -109,6 +293,10 @@ struct ExpressionBinder {
             return .literal(.int(i), Value.integerFits(i, .integer) ? .integer : .bigint)
         case let .numeric(text):
             guard let n = SQLNumeric(parsing: text) else {
+                if Double(text) != nil {
+                    throw PoolSQLError(.numericValueOutOfRange, "value overflows numeric format",
+                                       detail: "PoolSQL's numeric type holds up to 38 significant digits.", range: range)
+                }
                 throw PoolSQLError(.invalidTextRepresentation, "invalid input syntax for type numeric: \"\(text)\"", range: range)
             }
             return .literal(.numeric(n), .numeric(precision: nil, scale: nil))
@@ -174,8 +362,13 @@ struct ExpressionBinder {
             if l.type == .unknown { l = try coerce(l, to: .doublePrecision, range: lExpr.range) }
             if r.type == .unknown { r = try coerce(r, to: .doublePrecision, range: rExpr.range) }
             guard l.type.isNumeric, r.type.isNumeric else { throw operatorDoesNotExist("^", l.type, r.type, range: range) }
-            if case .numeric = l.type { throw PoolSQLError.notSupported("numeric ^", range: range) }
-            if case .numeric = r.type { throw PoolSQLError.notSupported("numeric ^", range: range) }
+            // Any float operand makes it double precision ^ double precision; numeric ^ numeric
+            // (exact decimal powers) is not implemented.
+            let isFloat: (DataType) -> Bool = { $0 == .doublePrecision || $0 == .real }
+            let isNumeric: (DataType) -> Bool = { if case .numeric = $0 { return true } else { return false } }
+            if !isFloat(l.type) && !isFloat(r.type) && (isNumeric(l.type) || isNumeric(r.type)) {
+                throw PoolSQLError.notSupported("numeric ^ numeric", range: range)
+            }
             return .function(.power, [try coerce(l, to: .doublePrecision, range: lExpr.range), try coerce(r, to: .doublePrecision, range: rExpr.range)],
                              type: .doublePrecision, range: range)
         case .concat:
@@ -185,7 +378,12 @@ struct ExpressionBinder {
             if r.type == .unknown { r = try coerce(r, to: .text, range: rExpr.range) }
             return .concat(l, r)
         case .regexMatch, .regexMatchCaseInsensitive, .regexNotMatch, .regexNotMatchCaseInsensitive:
-            throw PoolSQLError.notSupported("regular expression operators", range: range)
+            let l = try bind(lExpr), r = try bind(rExpr)
+            guard isTextual(l.type), isTextual(r.type) else { throw operatorDoesNotExist(op.rawValue, l.type, r.type, range: range) }
+            let insensitive = op == .regexMatchCaseInsensitive || op == .regexNotMatchCaseInsensitive
+            let match = BoundExpr.function(.regexMatch, [try coerce(l, to: .text, range: lExpr.range), try coerce(r, to: .text, range: rExpr.range),
+                                                         .literal(.bool(insensitive), .boolean)], type: .boolean, range: range)
+            return op == .regexMatch || op == .regexMatchCaseInsensitive ? match : .not(match)
         case .contains, .containedBy, .overlaps:
             throw PoolSQLError.notSupported("array operators", range: range)
         }
@@ -246,6 +444,14 @@ struct ExpressionBinder {
             guard ca == cb, ca != .array else { throw operatorDoesNotExist(op, a, b, range: range) }
             return (left, right)
         }
+    }
+
+    /// Fails (42883) unless values of the two expressions' types can be compared, for
+    /// comparisons against subquery columns and array elements (which cannot be coerced).
+    func requireComparable(_ left: BoundExpr, _ right: BoundExpr, op: String, range: SourceRange?) throws(PoolSQLError) {
+        let (a, b) = (TypeCoercion.category(left.type), TypeCoercion.category(right.type))
+        if a == .unknown || b == .unknown { return }
+        guard a == b, a != .array else { throw operatorDoesNotExist(op, left.type, right.type, range: range) }
     }
 
     func bindInList(_ e: Expr, _ list: [Expr], negated: Bool, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {

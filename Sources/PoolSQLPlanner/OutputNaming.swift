@@ -21,7 +21,7 @@ enum OutputNaming {
         case .extract: return "extract"
         case .substring: return "substring"
         case .position: return "position"
-        case .trim: return "btrim"
+        case let .trim(_, side, _): return side == .leading ? "ltrim" : side == .trailing ? "rtrim" : "btrim"
         case let .currentDateTime(kind): return kind.rawValue.lowercased()
         case let .subscripted(inner, _): return figure(inner)
         case let .subquery(query):

@@ -53,7 +53,7 @@ enum TypeCoercion {
                 return (nil, (current, t, i))
             }
         }
-        return (result ?? .text, nil)
+        return (result ?? .text, nil)  // all untyped: text, as PostgreSQL resolves unknown
     }
 
     /// Whether a value of `from` converts to `to` silently (in expressions and assignments).
@@ -83,7 +83,7 @@ enum TypeCoercion {
         case (.numeric, .boolean), (.boolean, .numeric):
             // PostgreSQL casts only integer ↔ boolean.
             return from == .integer || to == .integer
-        case let (.array, .array):
+        case (.array, .array):
             if case let .array(x) = from, case let .array(y) = to { return canCast(x, y) }
             return false
         default: return false

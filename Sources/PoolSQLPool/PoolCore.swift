@@ -187,7 +187,8 @@ final class PoolCore: Sendable {
 
     // MARK: Health
 
-    /// Runs one health check now on the calling thread and records it.
+    /// Runs one health check now on the calling thread and records it; a failed check clears the
+    /// pool.
     @discardableResult
     func runHealthCheck() -> HealthStatus {
         let options = state.withLock { $0.options }
@@ -196,6 +197,10 @@ final class PoolCore: Sendable {
             state.health = report
             state.hasHealthReport = true
         }
+        // As a driver's server monitor does (CMAP): when the server cannot be reached, the pool's
+        // connections are presumed dead, so they are closed rather than handed out to fail one by
+        // one once the server is back.
+        if report.status == .unhealthy { clear() }
         return report.status
     }
 }

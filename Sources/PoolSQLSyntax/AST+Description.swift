@@ -65,106 +65,162 @@ extension Literal: CustomStringConvertible {
 }
 
 extension Expr: CustomStringConvertible {
+    // The printer recurses once per tree level; each case has its own small function so that
+    // the recursive frame stays small (debug builds give every case's locals a stack slot).
     public var description: String {
         switch kind {
         case let .identifier(ident): return ident.description
         case let .compoundIdentifier(parts): return parts.map(\.description).joined(separator: ".")
         case let .literal(literal): return literal.description
-        case let .unary(op, operand):
-            if op == .not { return "NOT " + operand.wrapped(below: .not) }
-            let inner = operand.wrapped(below: .unary)
-            // `- -1` must not become the comment `--1`.
-            let separator = inner.hasPrefix("-") || inner.hasPrefix("+") ? " " : ""
-            return op.rawValue + separator + inner
-        case let .binary(left, op, right):
-            let level = op.precedence
-            let assoc = OperatorTable.associativity(of: level)
-            let l = assoc == .left ? left.wrapped(below: level) : left.wrapped(atOrBelow: level)
-            let r = assoc == .right ? right.wrapped(below: level) : right.wrapped(atOrBelow: level)
-            return "\(l) \(op.rawValue) \(r)"
-        case let .isNull(operand, negated):
-            return operand.wrapped(below: .isTest) + (negated ? " IS NOT NULL" : " IS NULL")
-        case let .isTruthValue(operand, value, negated):
-            return operand.wrapped(below: .isTest) + (negated ? " IS NOT " : " IS ") + value.rawValue
-        case let .isDistinctFrom(left, right, negated):
-            return left.wrapped(below: .isTest) + (negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ")
-                + right.wrapped(atOrBelow: .isTest)
-        case let .inList(operand, items, negated):
-            return operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT IN (" : " IN (") + list(items) + ")"
-        case let .inSubquery(operand, query, negated):
-            return operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT IN (" : " IN (") + query.description + ")"
-        case let .between(operand, low, high, negated):
-            return operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT BETWEEN " : " BETWEEN ")
-                + low.wrapped(atOrBelow: .betweenInLike) + " AND " + high.wrapped(atOrBelow: .betweenInLike)
+        case let .unary(op, operand): return Expr.printUnary(op, operand)
+        case let .binary(left, op, right): return Expr.printBinary(left, op, right)
+        case let .isNull(operand, negated): return Expr.printIsNull(operand, negated)
+        case let .isTruthValue(operand, value, negated): return Expr.printIsTruthValue(operand, value, negated)
+        case let .isDistinctFrom(left, right, negated): return Expr.printIsDistinctFrom(left, right, negated)
+        case let .inList(operand, items, negated): return Expr.printInList(operand, items, negated)
+        case let .inSubquery(operand, query, negated): return Expr.printInSubquery(operand, query, negated)
+        case let .between(operand, low, high, negated): return Expr.printBetween(operand, low, high, negated)
         case let .like(operand, pattern, escape, caseInsensitive, negated):
-            var s = operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT" : "")
-                + (caseInsensitive ? " ILIKE " : " LIKE ") + pattern.wrapped(atOrBelow: .betweenInLike)
-            if let escape { s += " ESCAPE " + escape.wrapped(atOrBelow: .betweenInLike) }
-            return s
-        case let .exists(query): return "EXISTS (\(query))"
-        case let .subquery(query): return "(\(query))"
-        case let .caseWhen(operand, branches, elseResult):
-            var s = "CASE"
-            if let operand { s += " \(operand)" }
-            for branch in branches { s += " WHEN \(branch.condition) THEN \(branch.result)" }
-            if let elseResult { s += " ELSE \(elseResult)" }
-            return s + " END"
-        case let .cast(operand, type, syntax):
-            switch syntax {
-            case .cast: return "CAST(\(operand) AS \(type))"
-            case .doubleColon: return operand.wrapped(below: .cast) + "::" + type.description
-            }
+            return Expr.printLike(operand, pattern, escape, caseInsensitive, negated)
+        case let .exists(query): return Expr.printParenthesized("EXISTS ", query)
+        case let .subquery(query): return Expr.printParenthesized("", query)
+        case let .caseWhen(operand, branches, elseResult): return Expr.printCase(operand, branches, elseResult)
+        case let .cast(operand, type, syntax): return Expr.printCast(operand, type, syntax)
         case let .function(call): return call.description
-        case let .extract(field, operand):
-            let shownField = Ident.isSimpleWord(field) ? field.uppercased() : quoteString(field)
-            return "EXTRACT(\(shownField) FROM \(operand))"
-        case let .substring(operand, from, forLength):
-            var s = "SUBSTRING(\(operand)"
-            if let from { s += " FROM \(from)" }
-            if let forLength { s += " FOR \(forLength)" }
-            return s + ")"
-        case let .position(needle, haystack):
-            return "POSITION(\(needle.wrapped(atOrBelow: .betweenInLike)) IN \(haystack.wrapped(atOrBelow: .betweenInLike)))"
-        case let .trim(operand, side, characters):
-            var s = "TRIM("
-            if let side { s += side.rawValue + " " }
-            if let characters { s += characters.description + " " }
-            if side != nil || characters != nil { s += "FROM " }
-            return s + operand.description + ")"
-        case let .quantified(left, op, quantifier, operand):
-            let inner: String
-            switch operand {
-            case let .array(e): inner = e.description
-            case let .subquery(q): inner = q.description
-            }
-            return "\(left.wrapped(atOrBelow: op.precedence)) \(op.rawValue) \(quantifier.rawValue) (\(inner))"
+        case let .extract(field, operand): return Expr.printExtract(field, operand)
+        case let .substring(operand, from, forLength): return Expr.printSubstring(operand, from, forLength)
+        case let .position(needle, haystack): return Expr.printPosition(needle, haystack)
+        case let .trim(operand, side, characters): return Expr.printTrim(operand, side, characters)
+        case let .quantified(left, op, quantifier, operand): return Expr.printQuantified(left, op, quantifier, operand)
         case let .array(items): return "ARRAY[" + list(items) + "]"
-        case let .arraySubquery(query): return "ARRAY(\(query))"
-        case let .subscripted(base, sub):
-            let b: String
-            switch base.kind {
-            case .identifier, .compoundIdentifier, .function, .subscripted, .array, .subquery: b = base.description
-            default: b = "(\(base))"
-            }
-            switch sub {
-            case let .index(i): return "\(b)[\(i)]"
-            case let .slice(lower, upper):
-                return "\(b)[\(lower?.description ?? ""):\(upper?.description ?? "")]"
-            }
+        case let .arraySubquery(query): return Expr.printParenthesized("ARRAY", query)
+        case let .subscripted(base, sub): return Expr.printSubscript(base, sub)
         case let .currentDateTime(kind): return kind.rawValue
-        case let .row(items):
-            return items.count >= 2 ? "(" + list(items) + ")" : "ROW(" + list(items) + ")"
+        case let .row(items): return items.count >= 2 ? "(" + list(items) + ")" : "ROW(" + list(items) + ")"
+        }
+    }
+
+    private static func printUnary(_ op: UnaryOperator, _ operand: Expr) -> String {
+        if op == .not { return "NOT " + operand.wrapped(below: .not) }
+        let inner = operand.wrapped(below: .unary)
+        // `- -1` must not become the comment `--1`.
+        let separator = inner.hasPrefix("-") || inner.hasPrefix("+") ? " " : ""
+        return op.rawValue + separator + inner
+    }
+
+    private static func printBinary(_ left: Expr, _ op: BinaryOperator, _ right: Expr) -> String {
+        let level = op.precedence
+        let assoc = OperatorTable.associativity(of: level)
+        let l = assoc == .left ? left.wrapped(below: level) : left.wrapped(atOrBelow: level)
+        let r = assoc == .right ? right.wrapped(below: level) : right.wrapped(atOrBelow: level)
+        return l + " " + op.rawValue + " " + r
+    }
+
+    private static func printIsNull(_ operand: Expr, _ negated: Bool) -> String {
+        operand.wrapped(below: .isTest) + (negated ? " IS NOT NULL" : " IS NULL")
+    }
+
+    private static func printIsTruthValue(_ operand: Expr, _ value: TruthValue, _ negated: Bool) -> String {
+        operand.wrapped(below: .isTest) + (negated ? " IS NOT " : " IS ") + value.rawValue
+    }
+
+    private static func printIsDistinctFrom(_ left: Expr, _ right: Expr, _ negated: Bool) -> String {
+        left.wrapped(below: .isTest) + (negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") + right.wrapped(atOrBelow: .isTest)
+    }
+
+    private static func printInList(_ operand: Expr, _ items: [Expr], _ negated: Bool) -> String {
+        operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT IN (" : " IN (") + list(items) + ")"
+    }
+
+    private static func printInSubquery(_ operand: Expr, _ query: Query, _ negated: Bool) -> String {
+        operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT IN (" : " IN (") + query.description + ")"
+    }
+
+    private static func printBetween(_ operand: Expr, _ low: Expr, _ high: Expr, _ negated: Bool) -> String {
+        operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT BETWEEN " : " BETWEEN ")
+            + low.wrapped(atOrBelow: .betweenInLike) + " AND " + high.wrapped(atOrBelow: .betweenInLike)
+    }
+
+    private static func printLike(_ operand: Expr, _ pattern: Expr, _ escape: Expr?, _ caseInsensitive: Bool, _ negated: Bool) -> String {
+        var s = operand.wrapped(atOrBelow: .betweenInLike) + (negated ? " NOT" : "")
+            + (caseInsensitive ? " ILIKE " : " LIKE ") + pattern.wrapped(atOrBelow: .betweenInLike)
+        if let escape { s += " ESCAPE " + escape.wrapped(atOrBelow: .betweenInLike) }
+        return s
+    }
+
+    private static func printParenthesized(_ prefix: String, _ query: Query) -> String {
+        prefix + "(" + query.description + ")"
+    }
+
+    private static func printCase(_ operand: Expr?, _ branches: [WhenBranch], _ elseResult: Expr?) -> String {
+        var s = "CASE"
+        if let operand { s += " " + operand.description }
+        for branch in branches { s += " WHEN " + branch.condition.description + " THEN " + branch.result.description }
+        if let elseResult { s += " ELSE " + elseResult.description }
+        return s + " END"
+    }
+
+    private static func printCast(_ operand: Expr, _ type: DataType, _ syntax: CastSyntax) -> String {
+        switch syntax {
+        case .cast: return "CAST(" + operand.description + " AS " + type.description + ")"
+        case .doubleColon: return operand.wrapped(below: .cast) + "::" + type.description
+        }
+    }
+
+    private static func printExtract(_ field: String, _ operand: Expr) -> String {
+        let shownField = Ident.isSimpleWord(field) ? field.uppercased() : quoteString(field)
+        return "EXTRACT(" + shownField + " FROM " + operand.description + ")"
+    }
+
+    private static func printSubstring(_ operand: Expr, _ from: Expr?, _ forLength: Expr?) -> String {
+        var s = "SUBSTRING(" + operand.description
+        if let from { s += " FROM " + from.description }
+        if let forLength { s += " FOR " + forLength.description }
+        return s + ")"
+    }
+
+    private static func printPosition(_ needle: Expr, _ haystack: Expr) -> String {
+        "POSITION(" + needle.wrapped(atOrBelow: .betweenInLike) + " IN " + haystack.wrapped(atOrBelow: .betweenInLike) + ")"
+    }
+
+    private static func printTrim(_ operand: Expr, _ side: TrimSide?, _ characters: Expr?) -> String {
+        var s = "TRIM("
+        if let side { s += side.rawValue + " " }
+        if let characters { s += characters.description + " " }
+        if side != nil || characters != nil { s += "FROM " }
+        return s + operand.description + ")"
+    }
+
+    private static func printQuantified(_ left: Expr, _ op: BinaryOperator, _ quantifier: Quantifier, _ operand: QuantifiedOperand) -> String {
+        let inner: String
+        switch operand {
+        case let .array(e): inner = e.description
+        case let .subquery(q): inner = q.description
+        }
+        return left.wrapped(atOrBelow: op.precedence) + " " + op.rawValue + " " + quantifier.rawValue + " (" + inner + ")"
+    }
+
+    private static func printSubscript(_ base: Expr, _ sub: Subscript) -> String {
+        // PostgreSQL subscripts column references and parenthesized expressions only.
+        let b: String
+        switch base.kind {
+        case .identifier, .compoundIdentifier, .subscripted, .subquery: b = base.description
+        default: b = "(" + base.description + ")"
+        }
+        switch sub {
+        case let .index(i): return b + "[" + i.description + "]"
+        case let .slice(lower, upper): return b + "[" + (lower?.description ?? "") + ":" + (upper?.description ?? "") + "]"
         }
     }
 
     /// The expression, parenthesized when its precedence is below `level`.
     func wrapped(below level: Precedence) -> String {
-        precedence < level ? "(\(description))" : description
+        precedence < level ? "(" + description + ")" : description
     }
 
     /// The expression, parenthesized when its precedence is at or below `level`.
     func wrapped(atOrBelow level: Precedence) -> String {
-        precedence <= level ? "(\(description))" : description
+        precedence <= level ? "(" + description + ")" : description
     }
 
     /// A value in `SET`, `WITH (option = value)` and COPY options, where bare words are
@@ -177,7 +233,17 @@ extension Expr: CustomStringConvertible {
 
 extension FunctionCall: CustomStringConvertible {
     public var description: String {
-        var s = name.description + "("
+        // LEFT and RIGHT are reserved, but `left(…)` reads back as the function; `trim(…)` and
+        // the like would read back as the special forms, so those names are quoted.
+        let shownName: String
+        if name.parts.count == 1, name.name.value == "left" || name.name.value == "right" {
+            shownName = name.name.value
+        } else if name.parts.count == 1, ["extract", "position", "trim", "row"].contains(name.name.value) {
+            shownName = Ident.quote(name.name.value)
+        } else {
+            shownName = name.description
+        }
+        var s = shownName + "("
         if distinct { s += "DISTINCT " }
         s += star ? "*" : list(arguments)
         if !orderBy.isEmpty { s += " ORDER BY " + list(orderBy) }

@@ -61,10 +61,6 @@ extension Parser {
             if let p = modifiers.first, !(1...1000).contains(p) {
                 throw PoolSQLError(.invalidParameterValue, "NUMERIC precision \(p) must be between 1 and 1000", range: range(from: token.range.start))
             }
-            if modifiers.count == 2, modifiers[1] > modifiers[0] {
-                throw PoolSQLError(.invalidParameterValue, "NUMERIC scale \(modifiers[1]) must be between 0 and precision \(modifiers[0])",
-                                   range: range(from: token.range.start))
-            }
             return .numeric(precision: modifiers.first, scale: modifiers.count == 2 ? modifiers[1] : nil)
         case "text": return .text
         case "varchar", "character":

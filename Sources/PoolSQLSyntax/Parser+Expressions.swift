@@ -60,10 +60,14 @@ extension Parser {
     mutating func parseSubexpression(_ minimum: Precedence) throws(PoolSQLError) -> Expr {
         try enter()
         defer { leave() }
-        var left = try parsePrefix()
+        var left = try parsePrimaryExpression()
         var lastNonAssociative: Precedence?
+        var chained = 0
+        defer { depth -= chained }
         while let level = infixPrecedence(), level > minimum {
             if level == lastNonAssociative { throw unexpected(expected: ["an operator of another precedence"]) }
+            try enter()
+            chained += 1
             left = try parseInfix(left, level)
             lastNonAssociative = OperatorTable.associativity(of: level) == .none ? level : nil
         }
@@ -218,8 +222,9 @@ extension Parser {
 
     // MARK: Prefix forms
 
-    /// primary_expression (and the prefix operators `+`, `-`, `NOT`).
-    mutating func parsePrefix() throws(PoolSQLError) -> Expr {
+    /// primary_expression = literal | typed_literal | column_reference | function_call | … ;
+    /// Also reads the prefix operators `+`, `-` and `NOT`, for the precedence loop.
+    mutating func parsePrimaryExpression() throws(PoolSQLError) -> Expr {
         switch current.kind {
         case .symbol("-"), .symbol("+"): return try parsePrefixOperator()
         case .symbol("("): return try parseParenthesizedExpression()

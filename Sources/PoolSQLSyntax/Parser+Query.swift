@@ -47,6 +47,8 @@ extension Parser {
     /// set_expression = intersect_expression { ( "UNION" | "EXCEPT" ) [ "ALL" | "DISTINCT" ] intersect_expression } ;
     mutating func parseSetExpression() throws(PoolSQLError) -> SetExpr {
         var left = try parseIntersectExpression()
+        var chained = 0
+        defer { depth -= chained }
         while true {
             let op: SetOperator
             if peekKeyword(.union) {
@@ -59,7 +61,7 @@ extension Parser {
             advance()
             let quantifier = parseSetQuantifier()
             try enter()
-            defer { leave() }
+            chained += 1
             left = .setOperation(op, quantifier, left: left, right: try parseIntersectExpression())
         }
     }
@@ -73,10 +75,12 @@ extension Parser {
     /// intersect_expression = query_primary { "INTERSECT" [ "ALL" | "DISTINCT" ] query_primary } ;
     mutating func parseIntersectExpression() throws(PoolSQLError) -> SetExpr {
         var left = try parseQueryPrimary()
+        var chained = 0
+        defer { depth -= chained }
         while consumeKeyword(.intersect) {
             let quantifier = parseSetQuantifier()
             try enter()
-            defer { leave() }
+            chained += 1
             left = .setOperation(.intersect, quantifier, left: left, right: try parseQueryPrimary())
         }
         return left
@@ -206,8 +210,22 @@ extension Parser {
         try enter()
         defer { leave() }
         var left = try parseTablePrimary()
-        while let joined = try parseJoinClause(left: left) { left = joined }
+        var chained = 0
+        defer { depth -= chained }
+        while peekJoin {
+            try enter()
+            chained += 1
+            guard let joined = try parseJoinClause(left: left) else { break }
+            left = joined
+        }
         return left
+    }
+
+    private var peekJoin: Bool {
+        switch current.kind.keyword {
+        case .cross?, .natural?, .inner?, .left?, .right?, .full?, .join?: return true
+        default: return false
+        }
     }
 
     /// join_clause = "CROSS" "JOIN" table_primary | "NATURAL" [ join_type ] "JOIN" table_primary

@@ -3,12 +3,19 @@ import PoolSQLCore
 extension Parser {
     /// statement_list = [ statement ] { ";" [ statement ] } ;
     mutating func parseStatementList() throws(PoolSQLError) -> [Statement] {
-        var statements: [Statement] = []
+        try parseLocatedStatementList().map(\.statement)
+    }
+
+    /// The statements with the source range each was parsed from (without the `;`).
+    mutating func parseLocatedStatementList() throws(PoolSQLError) -> [LocatedStatement] {
+        var statements: [LocatedStatement] = []
         while true {
             while consumeSymbol(";") {}
             if current.kind == .endOfInput { return statements }
             lastBareAlias = nil
-            statements.append(try parseStatement())
+            let start = current.range.start
+            let statement = try parseStatement()
+            statements.append(LocatedStatement(statement: statement, range: range(from: start)))
             if current.kind == .endOfInput { return statements }
             guard consumeSymbol(";") else {
                 throw unexpected(expected: ["\";\""] + Parser.clauseKeywords)
@@ -152,8 +159,11 @@ extension Parser {
         try expectKeyword(.pool)
         let ifNotExists = consumeKeywords(.if, .not, .exists)
         let name = try parseIdentifier()
-        _ = consumeKeyword(.uri)
-        let uri = try parseStringLiteral()
+        let sawURIKeyword = consumeKeyword(.uri)
+        guard case let .string(uri) = current.kind else {
+            throw unexpected(expected: sawURIKeyword ? ["a string literal"] : ["URI", "a string literal"])
+        }
+        advance()
         var environment: String?
         if consumeKeyword(.environment) { environment = try parseStringLiteral() }
         var options: [SQLOption] = []

@@ -1,11 +1,24 @@
 import PoolSQLCore
 
+/// A statement and the source text range it was parsed from.
+public struct LocatedStatement: Sendable, Hashable {
+    public var statement: Statement
+    public var range: SourceRange
+
+    public init(statement: Statement, range: SourceRange) {
+        self.statement = statement
+        self.range = range
+    }
+}
+
 /// A hand-written recursive-descent parser for the PoolSQL dialect. Each rule of
 /// `Grammar/poolsql.ebnf` has one parse function named after it (`select_statement` ↔
 /// `parseSelectStatement()`); expressions use a precedence-climbing loop over `OperatorTable`.
 public struct Parser {
-    /// Deeper nesting (parentheses, subqueries, operators) is `54001 stack depth limit exceeded`,
-    /// well before the native stack could overflow.
+    /// Deeper nesting is `54001 stack depth limit exceeded`, well before the native stack could
+    /// overflow. Parentheses, subqueries and prefix operators count one level each, and so does
+    /// every operator of a chain (`a + b + c` is a tree two levels deep): the limit bounds the
+    /// depth of the tree, which whoever walks it recursively (printer, planner) relies on.
     public static let maxDepth = 200
 
     var tokens: [Token]
@@ -22,7 +35,7 @@ public struct Parser {
         self.tokens = tokens
     }
 
-    public init(sql: String) throws(PoolSQLError) {
+    init(sql: String) throws(PoolSQLError) {
         self.init(tokens: try Lexer.tokenize(sql))
     }
 
@@ -34,17 +47,24 @@ public struct Parser {
         return try parser.parseStatementList()
     }
 
+    /// Like `parseStatements`, with the source range of each statement (for per-statement
+    /// error locations and echoing a script's statements).
+    public static func parseLocatedStatements(_ sql: String) throws(PoolSQLError) -> [LocatedStatement] {
+        var parser = try Parser(sql: sql)
+        return try parser.parseLocatedStatementList()
+    }
+
     /// Parses exactly one statement (a trailing `;` is allowed).
     public static func parseStatement(_ sql: String) throws(PoolSQLError) -> Statement {
         var parser = try Parser(sql: sql)
-        let statements = try parser.parseStatementList()
+        let statements = try parser.parseLocatedStatementList()
         guard statements.count == 1 else {
-            if statements.isEmpty {
-                throw PoolSQLError.syntax("syntax error at end of input", at: parser.current.range)
+            if statements.count > 1 {
+                throw PoolSQLError.syntax("expected a single statement, found \(statements.count)", at: statements[1].range)
             }
-            throw PoolSQLError.syntax("expected a single statement, found \(statements.count)", at: nil)
+            throw PoolSQLError.syntax("syntax error at end of input", at: parser.current.range)
         }
-        return statements[0]
+        return statements[0].statement
     }
 
     /// Parses one expression, e.g. for a setting value or a test.
@@ -131,11 +151,11 @@ public struct Parser {
     // MARK: Depth
 
     mutating func enter() throws(PoolSQLError) {
-        depth += 1
-        if depth > Parser.maxDepth {
+        guard depth < Parser.maxDepth else {
             throw PoolSQLError(.programLimitExceeded, "stack depth limit exceeded",
                                hint: "Statements may nest at most \(Parser.maxDepth) levels deep.", range: current.range)
         }
+        depth += 1
     }
 
     mutating func leave() { depth -= 1 }

@@ -6,4 +6,20 @@ public enum TestEnvironment {
     public static var isCI: Bool {
         ProcessInfo.processInfo.environment["CI"]?.lowercased() == "true"
     }
+
+    /// A MongoDB server provided from outside (`POOLSQL_TEST_MONGODB_URI`, set by CI), if any.
+    /// Tests that must stop and restart their server use `SecantusServer` instead.
+    public static var mongoURI: String? {
+        guard let value = ProcessInfo.processInfo.environment["POOLSQL_TEST_MONGODB_URI"], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// How to make a MongoDB test server available; part of every "no server" failure.
+    public static let serverSetupHint = """
+        Tests need a MongoDB-compatible server. Install SecantusDB \
+        (python3 -m venv /tmp/secvenv && /tmp/secvenv/bin/pip install secantusdb) so that \
+        /tmp/secvenv/bin/secantusd-py exists, or put secantusd-py on PATH, or set \
+        POOLSQL_SECANTUSD=/path/to/secantusd-py; tests that need no restarts also accept \
+        POOLSQL_TEST_MONGODB_URI=mongodb://host:port/.
+        """
 }
