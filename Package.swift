@@ -55,7 +55,7 @@ let package = Package(
 
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
-        .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"]),
+        .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], exclude: ["slt"]),
         .testTarget(name: "PoolSQLPoolTests", dependencies: ["PoolSQLPool", "PoolSQLCore", "PoolSQLTestSupport"]),
         .testTarget(name: "PoolSQLTests", dependencies: ["PoolSQL", "PoolSQLCore", "PoolSQLTestSupport"]),
         .testTarget(name: "PoolSQLREPLTests", dependencies: ["PoolSQLREPL", "PoolSQL", "PoolSQLCore", "PoolSQLTestSupport"]),

@@ -147,7 +147,7 @@ import Testing
                             [.text("b"), .text("9"), .text("pool override")], [.text("c"), .text("12"), .text("pool override")]])
 
         // A SET that a pool cannot take changes nothing.
-        _ = try session.execute("ALTER POOL b SET min_pool_size = 5")
+        _ = try session.execute("CREATE POOL d URI '\(server.uri)' WITH (min_pool_size = 5)")
         do {
             _ = try session.execute("SET connection_pool_max_size = 3")
             Issue.record("expected an error")
@@ -163,7 +163,7 @@ import Testing
         _ = try session.execute("ALTER POOL a ENABLE")
         _ = try engine.pool(named: "a").runCommand(database: "admin", commandJSON: #"{"ping": 1}"#)
 
-        _ = try session.execute("DROP POOL a, b")
+        _ = try session.execute("DROP POOL a, b, d")
         #expect(try session.execute("SELECT pool_name FROM mongodb_connection_pools")[0].rows == [[.text("c")]])
     }
 
