@@ -169,7 +169,7 @@ public struct Parser {
         if let alias = lastBareAlias, alias.position == position - 1, case let .word(word) = alias.token.kind,
            let suggestion = ClosestName.find(word, in: Parser.clauseKeywords) {
             return PoolSQLError(.syntaxError, "syntax error at or near \"\(word)\"",
-                                detail: "expected \(Parser.describe(expected)), found \"\(current.kind)\"",
+                                detail: "\"\(word)\" was read as a column alias, and then \"\(current.kind)\" could not follow it",
                                 hint: "did you mean \(suggestion)?", range: alias.token.range)
         }
         let token = current
