@@ -61,7 +61,8 @@ public final class SecantusServer: Sendable {
         try? FileManager.default.removeItem(at: workDirectory)
     }
 
-    /// `POOLSQL_SECANTUSD`, else `secantusd-py` on PATH, else the venv at /tmp/secvenv.
+    /// `POOLSQL_SECANTUSD`, else `secantusd-py` on PATH, else the repository's `.venv` that
+    /// `scripts/setup.sh` creates (so a plain `swift test` works after set-up).
     public static func findExecutable() -> String? {
         let environment = ProcessInfo.processInfo.environment
         if let configured = environment["POOLSQL_SECANTUSD"], !configured.isEmpty {
@@ -71,7 +72,8 @@ public final class SecantusServer: Sendable {
             let candidate = "\(directory)/secantusd-py"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        let fallback = "/tmp/secvenv/bin/secantusd-py"
+        let fallback = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".venv/bin/secantusd-py").path
         return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
     }
 

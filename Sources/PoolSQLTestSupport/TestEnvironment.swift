@@ -16,9 +16,8 @@ public enum TestEnvironment {
 
     /// How to make a MongoDB test server available; part of every "no server" failure.
     public static let serverSetupHint = """
-        Tests need a MongoDB-compatible server. Install SecantusDB \
-        (python3 -m venv /tmp/secvenv && /tmp/secvenv/bin/pip install secantusdb) so that \
-        /tmp/secvenv/bin/secantusd-py exists, or put secantusd-py on PATH, or set \
+        Tests need a MongoDB-compatible server. Run scripts/setup.sh (it installs SecantusDB into \
+        the repository's .venv), or put secantusd-py on PATH, or set \
         POOLSQL_SECANTUSD=/path/to/secantusd-py; tests that need no restarts also accept \
         POOLSQL_TEST_MONGODB_URI=mongodb://host:port/.
         """
