@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
         // Values, types, errors (SQLSTATE), source locations.
@@ -35,7 +36,10 @@ let package = Package(
             providers: [.apt(["libmongoc-dev", "libbson-dev"])]
         ),
         // MongoDB connection pools; the only module that imports libmongoc.
-        .target(name: "PoolSQLPool", dependencies: ["PoolSQLCore", "CMongoC"]),
+        .target(
+            name: "PoolSQLPool",
+            dependencies: ["PoolSQLCore", "CMongoC", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
         // Public façade: Engine, Session, settings, virtual tables.
         .target(
             name: "PoolSQL",

@@ -11,6 +11,10 @@ public final class MongoPool: Sendable {
     public let name: String
     public let uri: MongoURI
     let core: PoolCore
+    /// This pool's CMAP and SDAM events: the ring buffer behind `connection_pool_events`, and
+    /// where an app subscribes.
+    public let events: PoolEventLog
+    public let createdAt: Timestamp
 
     /// Creates the pool and starts its maintenance thread, which runs the first health check and
     /// opens `minPoolSize` connections in the background (creation does not wait for the server).
@@ -21,6 +25,8 @@ public final class MongoPool: Sendable {
         self.name = name
         self.uri = uri
         self.core = PoolCore(name: name, uri: uri, options: options)
+        self.events = PoolEventLog(capacity: 1000)
+        self.createdAt = .now()
         core.startMaintenanceThread()
     }
 
@@ -73,6 +79,15 @@ public final class MongoPool: Sendable {
     /// A snapshot of the counters, sizes and health.
     public func statistics() -> PoolStatistics {
         core.state.withLock { $0.statistics }
+    }
+
+    /// Everything about the pool in one consistent reading.
+    public func snapshot() -> PoolSnapshot {
+        let (statistics, options, generation, closed) = core.state.withLock { ($0.statistics, $0.options, $0.generation, $0.closed) }
+        let servers = uri.hosts.compactMap(ServerAddress.init(parsing:)).map { ServerSnapshot(address: $0, serverType: "Unknown") }
+        return PoolSnapshot(
+            name: name, statistics: statistics, state: closed ? .closed : .ready, generation: generation, createdAt: createdAt,
+            topologyType: "Unknown", servers: servers, serverPools: [], options: options)
     }
 
     /// The status of the last finished health check (`initializing` before the first).

@@ -31,12 +31,25 @@ public struct PoolStatistics: Sendable, Hashable {
     public var lastHealthLatencyMS: Double?
     /// Why the last health check failed (credentials scrubbed); nil when it succeeded.
     public var lastHealthError: String?
+    /// 95th and 99th percentile command duration in milliseconds (HDR histogram); 0 before the
+    /// first command.
+    public var p95OperationTimeMS: Double
+    public var p99OperationTimeMS: Double
+    /// Successful checkouts since the pool was created.
+    public var checkouts: Int
+    /// Mean and maximum time a successful checkout spent waiting (queue + establishing), ms.
+    public var avgCheckoutWaitMS: Double
+    public var maxCheckoutWaitMS: Double
+    /// Checkouts that failed because `waitQueueTimeoutMS` passed (part of `checkoutFailures`).
+    public var checkoutTimeouts: Int
 
     public init(totalConnections: Int = 0, activeConnections: Int = 0, availableConnections: Int = 0,
                 pendingConnections: Int = 0, waitQueueLength: Int = 0, connectionsCreated: Int = 0,
                 connectionsDestroyed: Int = 0, checkoutFailures: Int = 0, operations: Int = 0, errors: Int = 0,
                 avgOperationTimeMS: Double = 0, errorRate: Double = 0, healthStatus: HealthStatus = .initializing,
-                lastHealthCheck: Timestamp? = nil, lastHealthLatencyMS: Double? = nil, lastHealthError: String? = nil) {
+                lastHealthCheck: Timestamp? = nil, lastHealthLatencyMS: Double? = nil, lastHealthError: String? = nil,
+                p95OperationTimeMS: Double = 0, p99OperationTimeMS: Double = 0, checkouts: Int = 0,
+                avgCheckoutWaitMS: Double = 0, maxCheckoutWaitMS: Double = 0, checkoutTimeouts: Int = 0) {
         self.totalConnections = totalConnections
         self.activeConnections = activeConnections
         self.availableConnections = availableConnections
@@ -53,5 +66,11 @@ public struct PoolStatistics: Sendable, Hashable {
         self.lastHealthCheck = lastHealthCheck
         self.lastHealthLatencyMS = lastHealthLatencyMS
         self.lastHealthError = lastHealthError
+        self.p95OperationTimeMS = p95OperationTimeMS
+        self.p99OperationTimeMS = p99OperationTimeMS
+        self.checkouts = checkouts
+        self.avgCheckoutWaitMS = avgCheckoutWaitMS
+        self.maxCheckoutWaitMS = maxCheckoutWaitMS
+        self.checkoutTimeouts = checkoutTimeouts
     }
 }
