@@ -6,7 +6,9 @@ extension PoolOptions {
     public static let optionNames: [String] = [
         "minpoolsize", "maxpoolsize", "maxidletimems", "waitqueuetimeoutms", "serverselectiontimeoutms",
         "maxconnecting", "connecttimeoutms", "sockettimeoutms", "heartbeatfrequencyms", "appname",
-        "readpreference", "healthcheckintervalms",
+        "readpreference", "healthcheckintervalms", "readconcernlevel", "w", "journal", "retrywrites",
+        "retryreads", "compressors", "tls", "ssl", "tlscafile", "tlscertificatekeyfile",
+        "tlsallowinvalidcertificates", "tlsallowinvalidhostnames", "tlsinsecure",
     ]
 
     /// A copy with the named options set from text values (names case-insensitive). Names that are
@@ -25,6 +27,19 @@ extension PoolOptions {
                 }
                 return number
             }
+            func boolean() throws -> Bool {
+                switch value.trimmingSpaces().lowercased() {
+                case "true", "on", "yes", "1": return true
+                case "false", "off", "no", "0": return false
+                default:
+                    throw PoolSQLError(.invalidParameterValue, "invalid value for option \(name): \"\(value)\"",
+                                       hint: "\(name) takes true or false")
+                }
+            }
+            func text() -> String? {
+                let trimmed = value.trimmingSpaces()
+                return trimmed.isEmpty ? nil : trimmed
+            }
             switch name {
             case "minpoolsize": result.minPoolSize = try integer()
             case "maxpoolsize": result.maxPoolSize = try integer()
@@ -36,6 +51,21 @@ extension PoolOptions {
             case "sockettimeoutms": result.socketTimeoutMS = try integer()
             case "heartbeatfrequencyms": result.heartbeatFrequencyMS = try integer()
             case "healthcheckintervalms": result.healthCheckIntervalMS = try integer()
+            case "readconcernlevel": result.readConcernLevel = text()
+            case "w": result.writeConcernW = text()
+            case "journal": result.journal = try boolean()
+            case "retrywrites": result.retryWrites = try boolean()
+            case "retryreads": result.retryReads = try boolean()
+            case "compressors": result.compressors = text()?.lowercased()
+            case "tls", "ssl": result.tls = try boolean()
+            case "tlscafile": result.tlsCAFile = text()
+            case "tlscertificatekeyfile": result.tlsCertificateKeyFile = text()
+            case "tlsallowinvalidcertificates": result.tlsAllowInvalidCertificates = try boolean()
+            case "tlsallowinvalidhostnames": result.tlsAllowInvalidHostnames = try boolean()
+            case "tlsinsecure":
+                let insecure = try boolean()
+                result.tlsAllowInvalidCertificates = insecure
+                result.tlsAllowInvalidHostnames = insecure
             case "appname": result.appName = value.isEmpty ? nil : value
             case "readpreference":
                 guard let mode = PoolOptions.canonicalReadPreference(value.trimmingSpaces()) else {
@@ -61,6 +91,17 @@ extension PoolOptions {
             "healthcheckintervalms": String(healthCheckIntervalMS),
         ]
         if let appName { values["appname"] = appName }
+        if let readConcernLevel { values["readconcernlevel"] = readConcernLevel }
+        if let writeConcernW { values["w"] = writeConcernW }
+        if let journal { values["journal"] = String(journal) }
+        values["retrywrites"] = String(retryWrites)
+        values["retryreads"] = String(retryReads)
+        if let compressors { values["compressors"] = compressors }
+        values["tls"] = String(tls)
+        if let tlsCAFile { values["tlscafile"] = tlsCAFile }
+        if let tlsCertificateKeyFile { values["tlscertificatekeyfile"] = tlsCertificateKeyFile }
+        values["tlsallowinvalidcertificates"] = String(tlsAllowInvalidCertificates)
+        values["tlsallowinvalidhostnames"] = String(tlsAllowInvalidHostnames)
         return values
     }
 
@@ -71,6 +112,12 @@ extension PoolOptions {
         serverSelectionTimeoutMS != other.serverSelectionTimeoutMS || connectTimeoutMS != other.connectTimeoutMS
             || socketTimeoutMS != other.socketTimeoutMS || heartbeatFrequencyMS != other.heartbeatFrequencyMS
             || appName != other.appName || readPreference != other.readPreference
+            || readConcernLevel != other.readConcernLevel || writeConcernW != other.writeConcernW
+            || journal != other.journal || retryWrites != other.retryWrites || retryReads != other.retryReads
+            || compressors != other.compressors || tls != other.tls || tlsCAFile != other.tlsCAFile
+            || tlsCertificateKeyFile != other.tlsCertificateKeyFile
+            || tlsAllowInvalidCertificates != other.tlsAllowInvalidCertificates
+            || tlsAllowInvalidHostnames != other.tlsAllowInvalidHostnames
     }
 }
 

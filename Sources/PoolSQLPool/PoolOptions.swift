@@ -31,6 +31,21 @@ public struct PoolOptions: Sendable, Hashable {
     /// How often the pool pings its server for `healthStatus`; `0` turns periodic checks off
     /// (the check at creation and `checkHealth()` still run).
     public var healthCheckIntervalMS: Int
+    /// `local`, `available`, `majority`, `linearizable` or `snapshot`; nil leaves the server's default.
+    public var readConcernLevel: String?
+    /// Write concern `w`: a number or a tag such as `majority`; nil leaves the server's default.
+    public var writeConcernW: String?
+    /// Write concern `journal` (`j`); nil leaves the server's default.
+    public var journal: Bool?
+    public var retryWrites: Bool
+    public var retryReads: Bool
+    /// Wire compressors in order of preference, comma-separated (`zstd,zlib,snappy`); nil = none.
+    public var compressors: String?
+    public var tls: Bool
+    public var tlsCAFile: String?
+    public var tlsCertificateKeyFile: String?
+    public var tlsAllowInvalidCertificates: Bool
+    public var tlsAllowInvalidHostnames: Bool
 
     public init(
         minPoolSize: Int = 0,
@@ -44,7 +59,18 @@ public struct PoolOptions: Sendable, Hashable {
         heartbeatFrequencyMS: Int = 10_000,
         appName: String? = nil,
         readPreference: String = "primary",
-        healthCheckIntervalMS: Int = 30_000
+        healthCheckIntervalMS: Int = 30_000,
+        readConcernLevel: String? = nil,
+        writeConcernW: String? = nil,
+        journal: Bool? = nil,
+        retryWrites: Bool = true,
+        retryReads: Bool = true,
+        compressors: String? = nil,
+        tls: Bool = false,
+        tlsCAFile: String? = nil,
+        tlsCertificateKeyFile: String? = nil,
+        tlsAllowInvalidCertificates: Bool = false,
+        tlsAllowInvalidHostnames: Bool = false
     ) {
         self.minPoolSize = minPoolSize
         self.maxPoolSize = maxPoolSize
@@ -58,7 +84,21 @@ public struct PoolOptions: Sendable, Hashable {
         self.appName = appName
         self.readPreference = readPreference
         self.healthCheckIntervalMS = healthCheckIntervalMS
+        self.readConcernLevel = readConcernLevel
+        self.writeConcernW = writeConcernW
+        self.journal = journal
+        self.retryWrites = retryWrites
+        self.retryReads = retryReads
+        self.compressors = compressors
+        self.tls = tls
+        self.tlsCAFile = tlsCAFile
+        self.tlsCertificateKeyFile = tlsCertificateKeyFile
+        self.tlsAllowInvalidCertificates = tlsAllowInvalidCertificates
+        self.tlsAllowInvalidHostnames = tlsAllowInvalidHostnames
     }
+
+    public static let readConcernLevels = ["local", "available", "majority", "linearizable", "snapshot"]
+    public static let compressorNames = ["snappy", "zlib", "zstd"]
 
     /// The read preference modes, in their canonical spelling.
     public static let readPreferenceModes = ["primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"]
@@ -89,6 +129,21 @@ public struct PoolOptions: Sendable, Hashable {
         }
         if let appName {
             try require(appName.utf8.count <= 128, "appName must be at most 128 bytes (got \(appName.utf8.count))")
+        }
+        if let readConcernLevel {
+            try require(PoolOptions.readConcernLevels.contains(readConcernLevel),
+                        "readConcernLevel must be one of \(PoolOptions.readConcernLevels.joined(separator: ", ")) (got \"\(readConcernLevel)\")")
+        }
+        if let writeConcernW {
+            try require(!writeConcernW.isEmpty && (Int(writeConcernW).map { $0 >= 0 } ?? true),
+                        "w must be a non-negative number or a tag such as majority (got \"\(writeConcernW)\")")
+            try require(!(writeConcernW == "0" && journal == true), "w=0 cannot be combined with journal=true")
+        }
+        if let compressors {
+            for name in compressors.split(separator: ",") {
+                try require(PoolOptions.compressorNames.contains(String(name)),
+                            "unknown compressor \"\(name)\" (use \(PoolOptions.compressorNames.joined(separator: ", ")))")
+            }
         }
         try require(PoolOptions.canonicalReadPreference(readPreference) != nil,
                     "readPreference must be one of \(PoolOptions.readPreferenceModes.joined(separator: ", ")) (got \"\(readPreference)\")")
