@@ -68,6 +68,16 @@ final class ChildProcess: Sendable {
         return signal == 0 ? "exit status \((status >> 8) & 0xFF)" : "killed by signal \(signal)"
     }
 
+    /// SIGKILL at once (a crash), then reaps it.
+    func killNow() {
+        guard isRunning else { return }
+        kill(pid, SIGKILL)
+        exitStatus.withLock { status in
+            var raw: Int32 = 0
+            if status == nil, waitpid(pid, &raw, 0) == pid { status = raw }
+        }
+    }
+
     /// SIGTERM, then SIGKILL if it has not exited after `grace`; returns once it is reaped.
     func stop(grace: Duration) {
         guard isRunning else { return }

@@ -55,7 +55,7 @@ public final class SecantusServer: Sendable {
         // A throw-away server's storage is deleted next, so there is nothing to shut down
         // gracefully: SIGKILL right away keeps test teardown fast.
         process.withLock { current in
-            current?.stop(grace: .zero)
+            current?.killNow()
             current = nil
         }
         try? FileManager.default.removeItem(at: workDirectory)
@@ -119,6 +119,29 @@ public final class SecantusServer: Sendable {
     }
 
     public var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+
+    /// Hangs the server (SIGSTOP): its sockets stay open but nothing answers, as with a server
+    /// stuck in a long GC pause or a frozen VM.
+    public func suspend() {
+        process.withLock { current in
+            if let pid = current?.pid { _ = kill(pid, SIGSTOP) }
+        }
+    }
+
+    /// Lets a suspended server run again (SIGCONT).
+    public func resume() {
+        process.withLock { current in
+            if let pid = current?.pid { _ = kill(pid, SIGCONT) }
+        }
+    }
+
+    /// Kills the server without warning (SIGKILL), as a crash would, and waits until it is gone.
+    public func crash() {
+        process.withLock { current in
+            current?.killNow()
+            current = nil
+        }
+    }
 
     /// The last lines of the server log, for failure messages.
     public func logTail(lines: Int = 20) -> String {
