@@ -25,6 +25,9 @@ extension Session {
         case let .set(options):
             let overrides = try poolOptions(options, context: context)
             try engine.pools.alter(alter.name.value, overrides: overrides, range: alter.name.range)
+            let definitions = SettingsRegistry.definitions.filter { overrides[$0.name] != nil }
+            let live = (try? engine.pools.managedPool(named: alter.name.value))?.pool == nil ? 0 : 1
+            return .command("ALTER POOL", notices: newConnectionsNotice(definitions, livePools: live))
         case .enable:
             try engine.pools.setEnabled(alter.name.value, true, range: alter.name.range)
         case .disable:
