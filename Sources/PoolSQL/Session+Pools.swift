@@ -61,7 +61,7 @@ extension Session {
         let statistics = pool.statistics()
         return QueryResult(
             columns: [ResultColumn(name: "pool_name", type: .text), ResultColumn(name: "health_status", type: .text),
-                      ResultColumn(name: "latency_ms", type: .doublePrecision), ResultColumn(name: "checked_at", type: .timestamp),
+                      ResultColumn(name: "latency_ms", type: .doublePrecision), ResultColumn(name: "checked_at", type: .timestamptz),
                       ResultColumn(name: "error", type: .text)],
             rows: [[.text(name.value), .text(status.rawValue), statistics.lastHealthLatencyMS.map(Value.double) ?? .null,
                     statistics.lastHealthCheck.map(Value.timestamp) ?? .null, statistics.lastHealthError.map(Value.text) ?? .null]],

@@ -24,7 +24,7 @@ import Testing
                 "read_preference": .text, "p95_operation_time": .doublePrecision, "p99_operation_time": .doublePrecision,
                 "operations_total": .bigint, "errors_total": .bigint, "checkouts_total": .bigint,
                 "avg_checkout_wait_ms": .doublePrecision, "max_checkout_wait_ms": .doublePrecision, "pool_generation": .bigint,
-                "created_at": .timestamp, "topology_type": .text,
+                "created_at": .timestamptz, "last_health_check": .timestamptz, "topology_type": .text,
             ],
             "mongodb_connections": [
                 "pool_name": .text, "connection_id": .bigint, "server_address": .text, "state": .text, "generation": .bigint,

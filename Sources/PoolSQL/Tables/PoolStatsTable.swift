@@ -53,7 +53,7 @@ struct PoolStatsTable: TableProvider {
         .init("health_status", .text, "initializing | healthy | warning | degraded | unhealthy; NULL while disabled", nullable: true) { snapshot in
             snapshot.configuration.enabled ? .text((snapshot.statistics?.healthStatus ?? .initializing).rawValue) : .null
         },
-        .init("last_health_check", .timestamp, "When the last health check finished", nullable: true) { snapshot in
+        .init("last_health_check", .timestamptz, "When the last health check finished", nullable: true) { snapshot in
             snapshot.statistics?.lastHealthCheck.map(Value.timestamp) ?? .null
         },
         .init("last_health_latency_ms", .doublePrecision, "Round-trip time of the last successful ping", nullable: true) { snapshot in
@@ -63,7 +63,7 @@ struct PoolStatsTable: TableProvider {
         .init("connections_created", .bigint, "Connections opened since the pool was created") { .int(Int64($0.statistics?.connectionsCreated ?? 0)) },
         .init("connections_destroyed", .bigint, "Connections closed since the pool was created") { .int(Int64($0.statistics?.connectionsDestroyed ?? 0)) },
         .init("checkout_failures", .bigint, "Checkouts that timed out or failed") { .int(Int64($0.statistics?.checkoutFailures ?? 0)) },
-        .init("created_at", .timestamp, "When the pool was created") { .timestamp($0.configuration.createdAt) },
+        .init("created_at", .timestamptz, "When the pool was created") { .timestamp($0.configuration.createdAt) },
         .init("pool_state", .text, "ready | paused (cleared, until its server is usable again) | closed (also while disabled)") { snapshot in
             .text(snapshot.pool?.state.rawValue ?? ConnectionPoolState.closed.rawValue)
         },
