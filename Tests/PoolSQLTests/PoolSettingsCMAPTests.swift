@@ -151,7 +151,7 @@ import Testing
         ("SET connection_pool_tls = 'sometimes'", "on or off"),
         ("SET connection_pool_event_buffer_size = 2000000", nil),
         ("CREATE POOL p URI 'mongodb://127.0.0.1:1/' WITH (retry_reads = 'perhaps')", "on or off"),
-        ("CREATE POOL p URI 'mongodb://127.0.0.1:1/' WITH (write_concern = 0, journal = true)", nil),
+        ("CREATE POOL p URI 'mongodb://127.0.0.1:1/' WITH (write_concern = 0, journal = true)", "connection_pool_settings"),
     ] as [(String, String?)])
     func invalidValuesAre22023WithAHint(sql: String, hint: String?) throws {
         let engine = try Engine()

@@ -34,7 +34,9 @@ struct PoolConfiguration: Sendable {
         do {
             try options.validate()
         } catch let error as PoolSQLError {
-            throw PoolSQLError(error.code, "pool \"\(name)\": \(error.message)", hint: error.hint)
+            // The values may come from different places (WITH, the URI, SET): say where to look.
+            throw PoolSQLError(error.code, "pool \"\(name)\": \(error.message)",
+                               hint: error.hint ?? "connection_pool_settings shows each value of the pool and where it comes from (pool override > uri > SET > default).")
         } catch {
             throw PoolSQLError(.invalidParameterValue, "pool \"\(name)\": \(error)")
         }

@@ -91,8 +91,10 @@ public final class SettingsRegistry: Sendable {
             let names = text.split(separator: ",").map { String($0).trimmingSpaces().lowercased() }.filter { !$0.isEmpty }
             for name in names where !PoolOptions.compressorNames.contains(name) {
                 let closest = ClosestName.find(name, in: PoolOptions.compressorNames)
-                throw invalid("unknown compressor \"\(name)\"" + (closest.map { ", did you mean \"\($0)\"?" } ?? "")
-                              + " Compressors: \(PoolOptions.compressorNames.joined(separator: ", ")), comma-separated in order of preference; '' for none.")
+                throw PoolSQLError(.invalidParameterValue, "invalid value for parameter \"\(definition.name)\": unknown compressor \"\(name)\"",
+                                   hint: (closest.map { "did you mean \"\($0)\"? " } ?? "")
+                                       + "Compressors: \(PoolOptions.compressorNames.joined(separator: ", ")), comma-separated in order of preference; '' for none.",
+                                   range: range)
             }
             return .text(names.joined(separator: ","))
         case "connection_pool_tls_ca_file", "connection_pool_tls_certificate_key_file":
