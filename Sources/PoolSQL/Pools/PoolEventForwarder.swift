@@ -21,11 +21,15 @@ enum PoolEventForwarder {
         let state = Mutex(GateState())
     }
 
+    /// How often to try for a quiet moment. Each try is a few lock acquisitions; a pool emits at
+    /// most a handful of events per checkout, so it is quiet between two of them almost always.
+    private static let attempts = 10_000
+
     /// Attaches `log` to `hub`. The forwarding lasts as long as the log.
     static func forward(_ log: PoolEventLog, to hub: PoolEventLog) {
         let gate = Gate()
         var subscribedAt: Int?
-        for _ in 0..<100 {
+        for _ in 0..<attempts {
             let before = log.emittedCount
             let subscription = log.subscribe { event in
                 gate.state.withLock { gate in
@@ -54,7 +58,7 @@ enum PoolEventForwarder {
 
     /// The buffered events whose position (1-based, in emission order) is at most `position`.
     private static func bufferedEvents(of log: PoolEventLog, upTo position: Int) -> [PoolEvent] {
-        for _ in 0..<100 {
+        for _ in 0..<attempts {
             let countBefore = log.emittedCount
             let buffered = log.events()
             guard log.emittedCount == countBefore else { continue }
