@@ -26,8 +26,8 @@ extension Session {
             let overrides = try poolOptions(options, context: context)
             try engine.pools.alter(alter.name.value, overrides: overrides, range: alter.name.range)
             let definitions = SettingsRegistry.definitions.filter { overrides[$0.name] != nil }
-            let live = (try? engine.pools.managedPool(named: alter.name.value))?.pool == nil ? 0 : 1
-            return .command("ALTER POOL", notices: newConnectionsNotice(definitions, livePools: live))
+            let isOpen = (try? engine.pools.managedPool(named: alter.name.value))?.pool != nil
+            return .command("ALTER POOL", notices: newConnectionsNotice(definitions, openPools: isOpen))
         case .enable:
             try engine.pools.setEnabled(alter.name.value, true, range: alter.name.range)
         case .disable:

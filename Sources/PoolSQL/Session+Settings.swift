@@ -27,14 +27,14 @@ extension Session {
             if let previous { registry.set(definition, to: previous) } else { registry.reset(definition) }
             throw error
         }
-        return .command("SET", notices: newConnectionsNotice([definition], livePools: engine.pools.liveCount))
+        return .command("SET", notices: newConnectionsNotice([definition], openPools: engine.pools.hasOpenPools))
     }
 
     /// The notice for settings that only reach connections opened after a change, when there are
     /// open pools whose connections keep the old value.
-    func newConnectionsNotice(_ definitions: [SettingDefinition], livePools: Int) -> [String] {
+    func newConnectionsNotice(_ definitions: [SettingDefinition], openPools: Bool) -> [String] {
         let names = definitions.filter { $0.applies == .newConnections }.map(\.name)
-        guard !names.isEmpty, livePools > 0 else { return [] }
+        guard !names.isEmpty, openPools else { return [] }
         return ["\(names.joined(separator: ", ")) \(names.count == 1 ? "applies" : "apply") to new connections: connections already open keep the value they were opened with"]
     }
 

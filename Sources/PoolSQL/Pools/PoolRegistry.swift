@@ -39,8 +39,8 @@ final class PoolRegistry: Sendable {
 
     var names: [String] { pools.withLock { Array($0.keys) }.sorted() }
 
-    /// How many pools are open (enabled).
-    var liveCount: Int { pools.withLock { $0.values.count { $0.pool != nil } } }
+    /// Whether any pool is open (enabled).
+    var hasOpenPools: Bool { pools.withLock { $0.values.contains { $0.pool != nil } } }
 
     func managedPool(named name: String, range: SourceRange? = nil) throws(PoolSQLError) -> ManagedPool {
         if let pool = pools.withLock({ $0[name] }) { return pool }
