@@ -68,6 +68,20 @@ public final class Engine: Sendable {
         return pool
     }
 
+    /// Calls `handler` for every CMAP and SDAM event of every pool of this engine, including
+    /// pools created (or enabled again) later, until the subscription is cancelled. Events of one
+    /// pool arrive in the order they happened; a newly created pool's events start with its
+    /// `pool_created`.
+    ///
+    /// The handler runs synchronously on the thread that emitted the event, while the pool holds
+    /// its lock: copy the event somewhere (a queue, an `AsyncStream` continuation) and return;
+    /// never call back into a pool or the engine from it. For one pool only, use
+    /// `pool(named:).events.subscribe(_:)`.
+    @discardableResult
+    public func subscribeToPoolEvents(_ handler: @escaping @Sendable (PoolEvent) -> Void) -> PoolEventSubscription {
+        pools.eventHub.subscribe(handler)
+    }
+
     /// Names of every pool.
     public var poolNames: [String] { pools.names }
 
@@ -85,6 +99,9 @@ struct EngineCatalog: Catalog {
         tables = [
             "mongodb_connection_pools": PoolStatsTable(pools: pools),
             "connection_pool_settings": PoolSettingsTable(pools: pools),
+            "mongodb_connections": ConnectionsTable(pools: pools),
+            "mongodb_servers": ServersTable(pools: pools),
+            "connection_pool_events": PoolEventsTable(pools: pools),
         ]
     }
 

@@ -25,6 +25,9 @@ extension Session {
         case let .set(options):
             let overrides = try poolOptions(options, context: context)
             try engine.pools.alter(alter.name.value, overrides: overrides, range: alter.name.range)
+            let definitions = SettingsRegistry.definitions.filter { overrides[$0.name] != nil }
+            let isOpen = (try? engine.pools.managedPool(named: alter.name.value))?.pool != nil
+            return .command("ALTER POOL", notices: newConnectionsNotice(definitions, openPools: isOpen))
         case .enable:
             try engine.pools.setEnabled(alter.name.value, true, range: alter.name.range)
         case .disable:
@@ -58,7 +61,7 @@ extension Session {
         let statistics = pool.statistics()
         return QueryResult(
             columns: [ResultColumn(name: "pool_name", type: .text), ResultColumn(name: "health_status", type: .text),
-                      ResultColumn(name: "latency_ms", type: .doublePrecision), ResultColumn(name: "checked_at", type: .timestamp),
+                      ResultColumn(name: "latency_ms", type: .doublePrecision), ResultColumn(name: "checked_at", type: .timestamptz),
                       ResultColumn(name: "error", type: .text)],
             rows: [[.text(name.value), .text(status.rawValue), statistics.lastHealthLatencyMS.map(Value.double) ?? .null,
                     statistics.lastHealthCheck.map(Value.timestamp) ?? .null, statistics.lastHealthError.map(Value.text) ?? .null]],

@@ -27,7 +27,15 @@ extension Session {
             if let previous { registry.set(definition, to: previous) } else { registry.reset(definition) }
             throw error
         }
-        return .command("SET")
+        return .command("SET", notices: newConnectionsNotice([definition], openPools: engine.pools.hasOpenPools))
+    }
+
+    /// The notice for settings that only reach connections opened after a change, when there are
+    /// open pools whose connections keep the old value.
+    func newConnectionsNotice(_ definitions: [SettingDefinition], openPools: Bool) -> [String] {
+        let names = definitions.filter { $0.applies == .newConnections }.map(\.name)
+        guard !names.isEmpty, openPools else { return [] }
+        return ["\(names.joined(separator: ", ")) \(names.count == 1 ? "applies" : "apply") to new connections: connections already open keep the value they were opened with"]
     }
 
     /// `SHOW name` (one column named after the setting) or `SHOW ALL`.
@@ -36,15 +44,19 @@ extension Session {
         switch target {
         case .all:
             let rows = SettingsRegistry.definitions.map { definition -> [Value] in
-                [.text(definition.name), .text(registry.value(of: definition).description), .text(definition.description)]
+                [.text(definition.name), .text(registry.value(of: definition).description), .text(definition.applies.rawValue),
+                 .text(definition.description)]
             }
             return QueryResult(columns: [ResultColumn(name: "name", type: .text), ResultColumn(name: "setting", type: .text),
-                                         ResultColumn(name: "description", type: .text)],
+                                         ResultColumn(name: "applies", type: .text), ResultColumn(name: "description", type: .text)],
                                rows: rows, commandTag: "SHOW")
         case let .name(name):
             let definition = try SettingsRegistry.definition(named: name.name.value, range: name.range)
+            // Said whether or not pools are open: SHOW is where people look before changing it.
+            let notices = definition.applies == .newConnections
+                ? ["\(definition.name) applies to new connections: a change does not reach connections already open"] : []
             return QueryResult(columns: [ResultColumn(name: definition.name, type: .text)],
-                               rows: [[.text(registry.value(of: definition).description)]], commandTag: "SHOW")
+                               rows: [[.text(registry.value(of: definition).description)]], commandTag: "SHOW", notices: notices)
         }
     }
 

@@ -46,7 +46,7 @@ import Testing
 
     @Test func showAllListsEverySetting() throws {
         let result = try session.execute("SHOW ALL")[0]
-        #expect(result.columns.map(\.name) == ["name", "setting", "description"])
+        #expect(result.columns.map(\.name) == ["name", "setting", "applies", "description"])
         #expect(result.rows.count == SettingsRegistry.definitions.count)
     }
 

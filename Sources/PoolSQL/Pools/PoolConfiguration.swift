@@ -16,7 +16,9 @@ struct PoolConfiguration: Sendable {
     /// SET > built-in default.
     func effective(_ definition: SettingDefinition, settings: SettingsRegistry) -> (value: SettingValue, source: SettingSource) {
         if let value = overrides[definition.name] { return (value, .poolOverride) }
-        if let uriOption = definition.uriOption, let text = uri.options[uriOption],
+        // The option's own name wins over its aliases (`tls` over `ssl`), as in the URI spec.
+        let uriNames = definition.uriOption.map { [$0] + definition.uriOptionAliases } ?? []
+        if let text = uriNames.lazy.compactMap({ uri.options[$0] }).first,
            let value = try? SettingsRegistry.validate(.text(text), for: definition) {
             return (value, .uri)
         }
@@ -32,7 +34,9 @@ struct PoolConfiguration: Sendable {
         do {
             try options.validate()
         } catch let error as PoolSQLError {
-            throw PoolSQLError(error.code, "pool \"\(name)\": \(error.message)", hint: error.hint)
+            // The values may come from different places (WITH, the URI, SET): say where to look.
+            throw PoolSQLError(error.code, "pool \"\(name)\": \(error.message)",
+                               hint: error.hint ?? "connection_pool_settings shows each value of the pool and where it comes from (pool override > uri > SET > default).")
         } catch {
             throw PoolSQLError(.invalidParameterValue, "pool \"\(name)\": \(error)")
         }

@@ -17,6 +17,18 @@ extension PoolOptions {
         case let ("connection_pool_app_name", .text(v)): appName = v.isEmpty ? nil : v
         case let ("connection_pool_read_preference", .text(v)): readPreference = v
         case let ("connection_pool_health_check_interval", .milliseconds(v)): healthCheckIntervalMS = Int(v)
+        case let ("connection_pool_read_concern_level", .text(v)): readConcernLevel = v.isEmpty ? nil : v
+        case let ("connection_pool_write_concern", .text(v)): writeConcernW = v.isEmpty ? nil : v
+        case let ("connection_pool_journal", .boolean(v)): journal = v
+        case ("connection_pool_journal", .text): journal = nil
+        case let ("connection_pool_retry_writes", .boolean(v)): retryWrites = v
+        case let ("connection_pool_retry_reads", .boolean(v)): retryReads = v
+        case let ("connection_pool_compressors", .text(v)): compressors = v.isEmpty ? nil : v
+        case let ("connection_pool_tls", .boolean(v)): tls = v
+        case let ("connection_pool_tls_ca_file", .text(v)): tlsCAFile = v.isEmpty ? nil : v
+        case let ("connection_pool_tls_certificate_key_file", .text(v)): tlsCertificateKeyFile = v.isEmpty ? nil : v
+        case let ("connection_pool_tls_allow_invalid_certificates", .boolean(v)): tlsAllowInvalidCertificates = v
+        case let ("connection_pool_tls_allow_invalid_hostnames", .boolean(v)): tlsAllowInvalidHostnames = v
         default: break
         }
     }

@@ -7,9 +7,29 @@ import Synchronization
 final class PoolRegistry: Sendable {
     private let pools = Mutex<[String: ManagedPool]>([:])
     let settings: SettingsRegistry
+    /// Every pool's events, for `Engine.subscribeToPoolEvents` (keeps no buffer of its own).
+    let eventHub: PoolEventLog
 
-    init(settings: SettingsRegistry) {
+    init(settings: SettingsRegistry, eventHub: PoolEventLog = PoolEventLog(capacity: 0)) {
         self.settings = settings
+        self.eventHub = eventHub
+    }
+
+    /// The `connection_pool_event_buffer_size` in effect.
+    var eventBufferSize: Int {
+        guard let definition = try? SettingsRegistry.definition(named: "connection_pool_event_buffer_size"),
+              let size = settings.value(of: definition).integerValue
+        else { return 1000 }
+        return Int(size)
+    }
+
+    /// Opens a `MongoPool` and connects its events to the engine: buffer size from the settings,
+    /// forwarding (with the events it emitted while opening) to the engine's subscribers.
+    private func open(_ name: String, uri: MongoURI, options: PoolOptions) throws -> MongoPool {
+        let pool = try MongoPool(name: name, uri: uri, options: options)
+        pool.events.resize(capacity: eventBufferSize)
+        PoolEventForwarder.forward(pool.events, to: eventHub)
+        return pool
     }
 
     /// Every pool, ordered by name.
@@ -18,6 +38,9 @@ final class PoolRegistry: Sendable {
     }
 
     var names: [String] { pools.withLock { Array($0.keys) }.sorted() }
+
+    /// Whether any pool is open (enabled).
+    var hasOpenPools: Bool { pools.withLock { $0.values.contains { $0.pool != nil } } }
 
     func managedPool(named name: String, range: SourceRange? = nil) throws(PoolSQLError) -> ManagedPool {
         if let pool = pools.withLock({ $0[name] }) { return pool }
@@ -48,7 +71,7 @@ final class PoolRegistry: Sendable {
         }
         let pool: MongoPool?
         do {
-            pool = configuration.enabled ? try MongoPool(name: configuration.name, uri: configuration.uri, options: options) : nil
+            pool = configuration.enabled ? try open(configuration.name, uri: configuration.uri, options: options) : nil
         } catch {
             _ = pools.withLock { $0.removeValue(forKey: configuration.name) }
             throw PoolSQLError.wrapping(error)
@@ -77,9 +100,10 @@ final class PoolRegistry: Sendable {
         if enabled {
             let options = try managed.configuration.effectiveOptions(settings: settings)
             let pool: MongoPool
-            do { pool = try MongoPool(name: name, uri: managed.configuration.uri, options: options) } catch { throw PoolSQLError.wrapping(error) }
+            do { pool = try open(name, uri: managed.configuration.uri, options: options) } catch { throw PoolSQLError.wrapping(error) }
             pools.withLock {
                 $0[name]?.pool = pool
+                $0[name]?.lastEvents = nil
                 $0[name]?.configuration.enabled = true
             }
         } else {
@@ -87,6 +111,7 @@ final class PoolRegistry: Sendable {
             pools.withLock {
                 $0[name]?.pool = nil
                 $0[name]?.lastStatistics = last
+                $0[name]?.lastEvents = managed.pool?.events
                 $0[name]?.configuration.enabled = false
             }
             managed.pool?.close()
@@ -112,6 +137,10 @@ final class PoolRegistry: Sendable {
         }
         for (pool, options) in updates {
             do { try pool.update(options: options) } catch { throw PoolSQLError.wrapping(error) }
+        }
+        let bufferSize = eventBufferSize
+        for managed in current {
+            if let events = managed.events, events.capacity != bufferSize { events.resize(capacity: bufferSize) }
         }
     }
 

@@ -7,6 +7,8 @@ public enum SettingKind: Sendable, Hashable {
     /// or a plain number of milliseconds.
     case duration(minMS: Int64, maxMS: Int64)
     case boolean
+    /// A boolean that may also be unset (`''`), leaving the choice to the server (`journal`).
+    case optionalBoolean
     case text
     /// One of a fixed list of words (compared case-insensitively, stored as listed).
     case enumeration([String])
@@ -16,7 +18,7 @@ public enum SettingKind: Sendable, Hashable {
         switch self {
         case .integer: return "integer"
         case .duration: return "duration"
-        case .boolean: return "bool"
+        case .boolean, .optionalBoolean: return "bool"
         case .text: return "string"
         case .enumeration: return "enum"
         }
@@ -63,6 +65,16 @@ public enum SettingValue: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// When a changed setting takes effect on a pool that is already open.
+public enum SettingApplication: String, Sendable, Hashable {
+    /// At once: sizes, idle timeout, wait queue, maxConnecting, intervals, buffers.
+    case live = "live"
+    /// Baked into each connection when it is opened (timeouts, appName, read preference, read
+    /// and write concern, retries, compressors, TLS): open connections keep the value they were
+    /// opened with until they are closed.
+    case newConnections = "new connections"
+}
+
 /// One setting: its name, type, default, unit, description and allowed range. Pool settings also
 /// name the per-pool option (`max_pool_size`) and the URI option (`maxpoolsize`) they stand for.
 public struct SettingDefinition: Sendable, Hashable {
@@ -76,9 +88,15 @@ public struct SettingDefinition: Sendable, Hashable {
     public var poolOption: String?
     /// The MongoDB URI option (lower case, e.g. `maxpoolsize`), where one exists.
     public var uriOption: String?
+    /// Other URI options that set the same value when `uriOption` is absent (`ssl` for `tls`,
+    /// `tlsinsecure` for both `tlsAllowInvalid…`).
+    public var uriOptionAliases: [String]
+    /// Whether a change reaches open connections of a live pool, or only connections opened later.
+    public var applies: SettingApplication
 
     public init(name: String, kind: SettingKind, defaultValue: SettingValue, unit: String? = nil, description: String,
-                poolOption: String? = nil, uriOption: String? = nil) {
+                poolOption: String? = nil, uriOption: String? = nil, uriOptionAliases: [String] = [],
+                applies: SettingApplication = .live) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
@@ -86,6 +104,8 @@ public struct SettingDefinition: Sendable, Hashable {
         self.description = description
         self.poolOption = poolOption
         self.uriOption = uriOption
+        self.uriOptionAliases = uriOptionAliases
+        self.applies = applies
     }
 
     public var minValue: String? {
@@ -108,6 +128,7 @@ public struct SettingDefinition: Sendable, Hashable {
         switch kind {
         case let .enumeration(words): return words
         case .boolean: return ["on", "off"]
+        case .optionalBoolean: return ["on", "off", ""]
         default: return nil
         }
     }

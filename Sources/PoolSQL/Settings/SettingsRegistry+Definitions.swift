@@ -1,4 +1,5 @@
 import PoolSQLCore
+import PoolSQLPool
 
 extension SettingsRegistry {
     /// Every setting PoolSQL knows. Pool settings are the defaults for every pool without a
@@ -20,7 +21,7 @@ extension SettingsRegistry {
             name: "connection_pool_server_selection_timeout", kind: .duration(minMS: 1, maxMS: 3_600_000),
             defaultValue: .milliseconds(30_000), unit: "ms",
             description: "How long an operation waits for a suitable server (serverSelectionTimeoutMS).",
-            poolOption: "server_selection_timeout_ms", uriOption: "serverselectiontimeoutms"),
+            poolOption: "server_selection_timeout_ms", uriOption: "serverselectiontimeoutms", applies: .newConnections),
         SettingDefinition(
             name: "connection_pool_wait_queue_timeout", kind: .duration(minMS: 0, maxMS: 3_600_000),
             defaultValue: .milliseconds(30_000), unit: "ms",
@@ -34,31 +35,81 @@ extension SettingsRegistry {
             name: "connection_pool_connect_timeout", kind: .duration(minMS: 1, maxMS: 3_600_000),
             defaultValue: .milliseconds(10_000), unit: "ms",
             description: "Timeout for opening one connection (connectTimeoutMS).",
-            poolOption: "connect_timeout_ms", uriOption: "connecttimeoutms"),
+            poolOption: "connect_timeout_ms", uriOption: "connecttimeoutms", applies: .newConnections),
         SettingDefinition(
             name: "connection_pool_socket_timeout", kind: .duration(minMS: 0, maxMS: 86_400_000),
             defaultValue: .milliseconds(0), unit: "ms",
             description: "Timeout for a send or receive on a connection; 0 means none (socketTimeoutMS).",
-            poolOption: "socket_timeout_ms", uriOption: "sockettimeoutms"),
+            poolOption: "socket_timeout_ms", uriOption: "sockettimeoutms", applies: .newConnections),
         SettingDefinition(
             name: "connection_pool_heartbeat_frequency", kind: .duration(minMS: 500, maxMS: 3_600_000),
             defaultValue: .milliseconds(10_000), unit: "ms",
             description: "Interval between server monitoring checks (heartbeatFrequencyMS).",
-            poolOption: "heartbeat_frequency_ms", uriOption: "heartbeatfrequencyms"),
+            poolOption: "heartbeat_frequency_ms", uriOption: "heartbeatfrequencyms", applies: .newConnections),
         SettingDefinition(
             name: "connection_pool_app_name", kind: .text, defaultValue: .text("poolsql"),
             description: "Application name sent in the connection handshake (appname); servers show it in currentOp.",
-            poolOption: "app_name", uriOption: "appname"),
+            poolOption: "app_name", uriOption: "appname", applies: .newConnections),
         SettingDefinition(
             name: "connection_pool_read_preference",
             kind: .enumeration(["primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"]),
             defaultValue: .text("primary"),
             description: "Which replica-set members reads go to (readPreference).",
-            poolOption: "read_preference", uriOption: "readpreference"),
+            poolOption: "read_preference", uriOption: "readpreference", applies: .newConnections),
         SettingDefinition(
             name: "connection_pool_health_check_interval", kind: .duration(minMS: 100, maxMS: 86_400_000),
             defaultValue: .milliseconds(30_000), unit: "ms",
             description: "Interval between ping health checks of each pool.",
             poolOption: "health_check_interval_ms"),
+        SettingDefinition(
+            name: "connection_pool_event_buffer_size", kind: .integer(min: 0, max: 1_000_000), defaultValue: .integer(1000),
+            description: "Events each pool keeps for connection_pool_events (oldest dropped first); 0 keeps none. Subscribers still get every event."),
+        SettingDefinition(
+            name: "connection_pool_read_concern_level",
+            kind: .enumeration([""] + PoolOptions.readConcernLevels), defaultValue: .text(""),
+            description: "Read concern level of reads (readConcernLevel); '' leaves the server's default.",
+            poolOption: "read_concern_level", uriOption: "readconcernlevel", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_write_concern", kind: .text, defaultValue: .text(""),
+            description: "Write concern w: a number of members, majority, or a tag set name (w); '' leaves the server's default.",
+            poolOption: "write_concern", uriOption: "w", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_journal", kind: .optionalBoolean, defaultValue: .text(""),
+            description: "Whether writes wait for the journal (journal, write concern j); '' leaves the server's default.",
+            poolOption: "journal", uriOption: "journal", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_retry_writes", kind: .boolean, defaultValue: .boolean(true),
+            description: "Retry a failed retryable write once (retryWrites).",
+            poolOption: "retry_writes", uriOption: "retrywrites", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_retry_reads", kind: .boolean, defaultValue: .boolean(true),
+            description: "Retry a failed retryable read once (retryReads).",
+            poolOption: "retry_reads", uriOption: "retryreads", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_compressors", kind: .text, defaultValue: .text(""),
+            description: "Wire compressors in order of preference, comma-separated: snappy, zlib, zstd (compressors); '' for none.",
+            poolOption: "compressors", uriOption: "compressors", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_tls", kind: .boolean, defaultValue: .boolean(false),
+            description: "Connect with TLS (tls, also ssl).",
+            poolOption: "tls", uriOption: "tls", uriOptionAliases: ["ssl"], applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_tls_ca_file", kind: .text, defaultValue: .text(""),
+            description: "PEM file of the certificate authorities to trust (tlsCAFile); '' uses the system's.",
+            poolOption: "tls_ca_file", uriOption: "tlscafile", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_tls_certificate_key_file", kind: .text, defaultValue: .text(""),
+            description: "PEM file with the client certificate and key (tlsCertificateKeyFile); '' for none.",
+            poolOption: "tls_certificate_key_file", uriOption: "tlscertificatekeyfile", applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_tls_allow_invalid_certificates", kind: .boolean, defaultValue: .boolean(false),
+            description: "Accept server certificates that do not verify (tlsAllowInvalidCertificates; tlsInsecure sets it too). Unsafe outside tests.",
+            poolOption: "tls_allow_invalid_certificates", uriOption: "tlsallowinvalidcertificates",
+            uriOptionAliases: ["tlsinsecure"], applies: .newConnections),
+        SettingDefinition(
+            name: "connection_pool_tls_allow_invalid_hostnames", kind: .boolean, defaultValue: .boolean(false),
+            description: "Accept server certificates issued for another host name (tlsAllowInvalidHostnames; tlsInsecure sets it too). Unsafe outside tests.",
+            poolOption: "tls_allow_invalid_hostnames", uriOption: "tlsallowinvalidhostnames",
+            uriOptionAliases: ["tlsinsecure"], applies: .newConnections),
     ]
 }

@@ -1,4 +1,5 @@
 import PoolSQLCore
+import PoolSQLPool
 import Synchronization
 
 /// Where a setting's current value came from, as `connection_pool_settings.source` shows it.
@@ -60,6 +61,50 @@ public final class SettingsRegistry: Sendable {
     /// Checks `value` against the definition's type and range and converts it (a duration from
     /// `'10s'`, an enumeration word to its listed spelling, …); 22023 when it does not fit.
     public static func validate(_ value: Value, for definition: SettingDefinition, range: SourceRange? = nil) throws(PoolSQLError) -> SettingValue {
+        let typed = try validateKind(value, for: definition, range: range)
+        return try checkPoolOptionValue(typed, for: definition, given: value, range: range)
+    }
+
+    /// Settings whose text must follow the MongoDB option's own rules, checked when the value is
+    /// set (not only when a pool is opened with it): the write concern and the compressor list.
+    /// Values are normalised the way the driver reads them (`'zstd, zlib'` → `zstd,zlib`).
+    private static func checkPoolOptionValue(_ typed: SettingValue, for definition: SettingDefinition, given value: Value,
+                                             range: SourceRange?) throws(PoolSQLError) -> SettingValue {
+        guard case let .text(raw) = typed else { return typed }
+        let text = raw.trimmingSpaces()
+        func invalid(_ hint: String) -> PoolSQLError {
+            PoolSQLError(.invalidParameterValue, "invalid value for parameter \"\(definition.name)\": \"\(value.description)\"",
+                         hint: hint, range: range)
+        }
+        switch definition.name {
+        case "connection_pool_write_concern":
+            if text.isEmpty { return .text("") }
+            if let number = Int(text) {
+                guard number >= 0 else { throw invalid("w is a number of members (0 or more), majority, or a tag set name; '' leaves the server's default") }
+                return .text(String(number))
+            }
+            guard !text.contains(where: { $0 == " " || $0 == "," }) else {
+                throw invalid("w is a number of members (0 or more), majority, or a tag set name; '' leaves the server's default")
+            }
+            return .text(text)
+        case "connection_pool_compressors":
+            let names = text.split(separator: ",").map { String($0).trimmingSpaces().lowercased() }.filter { !$0.isEmpty }
+            for name in names where !PoolOptions.compressorNames.contains(name) {
+                let closest = ClosestName.find(name, in: PoolOptions.compressorNames)
+                throw PoolSQLError(.invalidParameterValue, "invalid value for parameter \"\(definition.name)\": unknown compressor \"\(name)\"",
+                                   hint: (closest.map { "did you mean \"\($0)\"? " } ?? "")
+                                       + "Compressors: \(PoolOptions.compressorNames.joined(separator: ", ")), comma-separated in order of preference; '' for none.",
+                                   range: range)
+            }
+            return .text(names.joined(separator: ","))
+        case "connection_pool_tls_ca_file", "connection_pool_tls_certificate_key_file":
+            return .text(text)
+        default:
+            return typed
+        }
+    }
+
+    private static func validateKind(_ value: Value, for definition: SettingDefinition, range: SourceRange?) throws(PoolSQLError) -> SettingValue {
         func invalid(_ hint: String?) -> PoolSQLError {
             PoolSQLError(.invalidParameterValue, "invalid value for parameter \"\(definition.name)\": \"\(value.description)\"",
                          hint: hint, range: range)
@@ -107,6 +152,19 @@ public final class SettingsRegistry: Sendable {
                 }
             default: throw invalid("expects on or off")
             }
+        case .optionalBoolean:
+            switch value {
+            case .null: return .text("")
+            case let .text(s) where s.trimmingSpaces().isEmpty: return .text("")
+            default:
+                var plain = definition
+                plain.kind = .boolean
+                do {
+                    return try validateKind(value, for: plain, range: range)
+                } catch {
+                    throw invalid("expects on or off, or '' to leave the server's default")
+                }
+            }
         case .text:
             switch value {
             case .null: throw invalid(nil)
@@ -116,7 +174,7 @@ public final class SettingsRegistry: Sendable {
         case let .enumeration(words):
             let text = value.description
             if let word = words.first(where: { $0.lowercased() == text.lowercased() }) { return .text(word) }
-            throw invalid("available values: " + words.joined(separator: ", "))
+            throw invalid("available values: " + words.map { $0.isEmpty ? "'' (the server's default)" : $0 }.joined(separator: ", "))
         }
     }
 }

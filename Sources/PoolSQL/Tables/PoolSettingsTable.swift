@@ -34,6 +34,9 @@ struct PoolSettingsTable: TableProvider {
         .init("source", .text, "default | SET | uri | pool override") { .text($0.source.rawValue) },
         .init("pool_option", .text, "Per-pool option name (CREATE POOL … WITH, ALTER POOL … SET)", nullable: true) { $0.definition.poolOption.sqlValue },
         .init("uri_option", .text, "MongoDB URI option name", nullable: true) { $0.definition.uriOption.sqlValue },
+        .init("applies", .text, "live: a change reaches open pools at once | new connections: only connections opened after the change use it") {
+            .text($0.definition.applies.rawValue)
+        },
         .init("description", .text, "What the setting does") { .text($0.definition.description) },
     ]
 

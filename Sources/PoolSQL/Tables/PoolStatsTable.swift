@@ -9,12 +9,14 @@ import PoolSQLPool
 struct PoolStatsTable: TableProvider {
     let pools: PoolRegistry
 
-    /// What one row is computed from: the declaration, the effective options and a statistics
-    /// snapshot taken once per pool per scan.
+    /// What one row is computed from: the declaration, and one `MongoPool.snapshot()` taken once
+    /// per pool per scan (nil while the pool is disabled), so every column of a row comes from the
+    /// same moment.
     struct Snapshot: Sendable {
         var configuration: PoolConfiguration
         var options: PoolOptions
         var statistics: PoolStatistics?
+        var pool: PoolSnapshot?
     }
 
     static let columns: [VirtualColumn<Snapshot>] = [
@@ -51,7 +53,7 @@ struct PoolStatsTable: TableProvider {
         .init("health_status", .text, "initializing | healthy | warning | degraded | unhealthy; NULL while disabled", nullable: true) { snapshot in
             snapshot.configuration.enabled ? .text((snapshot.statistics?.healthStatus ?? .initializing).rawValue) : .null
         },
-        .init("last_health_check", .timestamp, "When the last health check finished", nullable: true) { snapshot in
+        .init("last_health_check", .timestamptz, "When the last health check finished", nullable: true) { snapshot in
             snapshot.statistics?.lastHealthCheck.map(Value.timestamp) ?? .null
         },
         .init("last_health_latency_ms", .doublePrecision, "Round-trip time of the last successful ping", nullable: true) { snapshot in
@@ -61,7 +63,24 @@ struct PoolStatsTable: TableProvider {
         .init("connections_created", .bigint, "Connections opened since the pool was created") { .int(Int64($0.statistics?.connectionsCreated ?? 0)) },
         .init("connections_destroyed", .bigint, "Connections closed since the pool was created") { .int(Int64($0.statistics?.connectionsDestroyed ?? 0)) },
         .init("checkout_failures", .bigint, "Checkouts that timed out or failed") { .int(Int64($0.statistics?.checkoutFailures ?? 0)) },
-        .init("created_at", .timestamp, "When the pool was created") { .timestamp($0.configuration.createdAt) },
+        .init("created_at", .timestamptz, "When the pool was created") { .timestamp($0.configuration.createdAt) },
+        .init("pool_state", .text, "ready | paused (cleared, until its server is usable again) | closed (also while disabled)") { snapshot in
+            .text(snapshot.pool?.state.rawValue ?? ConnectionPoolState.closed.rawValue)
+        },
+        .init("p95_operation_time", .doublePrecision, "95th percentile operation time in ms") { .double($0.statistics?.p95OperationTimeMS ?? 0) },
+        .init("p99_operation_time", .doublePrecision, "99th percentile operation time in ms") { .double($0.statistics?.p99OperationTimeMS ?? 0) },
+        .init("operations_total", .bigint, "Operations run through the pool since it was opened") { .int(Int64($0.statistics?.operations ?? 0)) },
+        .init("errors_total", .bigint, "Operations that failed since the pool was opened") { .int(Int64($0.statistics?.errors ?? 0)) },
+        .init("checkouts_total", .bigint, "Successful checkouts since the pool was opened") { .int(Int64($0.statistics?.checkouts ?? 0)) },
+        .init("checkout_timeouts", .bigint, "Checkouts that failed because wait_queue_timeout_ms passed") { .int(Int64($0.statistics?.checkoutTimeouts ?? 0)) },
+        .init("avg_checkout_wait_ms", .doublePrecision, "Mean time a successful checkout waited (queue + opening), ms") { .double($0.statistics?.avgCheckoutWaitMS ?? 0) },
+        .init("max_checkout_wait_ms", .doublePrecision, "Longest time a successful checkout waited, ms") { .double($0.statistics?.maxCheckoutWaitMS ?? 0) },
+        .init("pool_generation", .bigint, "Bumped by every clear; connections of older generations are closed; NULL while disabled", nullable: true) { snapshot in
+            snapshot.pool.map { .int(Int64($0.generation)) } ?? .null
+        },
+        .init("topology_type", .text, "Single | ReplicaSetWithPrimary | ReplicaSetNoPrimary | Sharded | LoadBalanced | Unknown; NULL while disabled", nullable: true) { snapshot in
+            (snapshot.pool?.topologyType).sqlValue
+        },
     ]
 
     /// Columns known without asking the pool for statistics: filters on them are applied first.
@@ -78,12 +97,14 @@ struct PoolStatsTable: TableProvider {
         for managed in pools.snapshot() {
             if let limit = request.limit, rows.count >= limit { break }
             let configuration = managed.configuration
-            let declared = Snapshot(configuration: configuration, options: PoolOptions(), statistics: nil)
+            let declared = Snapshot(configuration: configuration, options: PoolOptions(), statistics: nil, pool: nil)
             // Declared columns do not depend on options or statistics.
             let passes = request.filters.allSatisfy { $0.matches(PoolStatsTable.columns[$0.column].read(declared)) }
             guard passes else { continue }
-            let options = managed.pool?.options ?? (try? configuration.effectiveOptions(settings: pools.settings)) ?? PoolOptions()
-            let snapshot = Snapshot(configuration: configuration, options: options, statistics: managed.statistics)
+            let pool = managed.pool?.snapshot()
+            let options = pool?.options ?? (try? configuration.effectiveOptions(settings: pools.settings)) ?? PoolOptions()
+            let snapshot = Snapshot(configuration: configuration, options: options,
+                                    statistics: pool?.statistics ?? managed.lastStatistics, pool: pool)
             rows.append(PoolStatsTable.columns.row(for: snapshot, projection: request.projection))
         }
         return rows
