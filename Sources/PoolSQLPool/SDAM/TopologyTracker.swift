@@ -56,24 +56,24 @@ final class TopologyTracker: Sendable {
             let (logged, changes) = Self.update(&state, with: event, poolName: poolName, uri: uri)
             return (logged, changes, state.handlers)
         }
-        if let logged { events.emit(logged) }
+        for event in logged { events.emit(event) }
         for change in changes {
             for handler in handlers { handler(change) }
         }
     }
 
     private static func update(_ state: inout State, with event: MonitorEvent, poolName: String,
-                               uri: MongoURI) -> (PoolEvent?, [TopologyChange]) {
+                               uri: MongoURI) -> ([PoolEvent], [TopologyChange]) {
         switch event {
         case .serverOpening(let address, let time):
             if state.servers[address] == nil {
                 state.servers[address] = ServerSnapshot(address: address, serverType: "Unknown")
             }
-            return (PoolEvent(time: time, poolName: poolName, type: .serverOpening, serverAddress: address), [.serverAdded(address)])
+            return ([PoolEvent(time: time, poolName: poolName, type: .serverOpening, serverAddress: address)], [.serverAdded(address)])
 
         case .serverClosed(let address, let time):
             state.servers[address] = nil
-            return (PoolEvent(time: time, poolName: poolName, type: .serverClosed, serverAddress: address), [.serverRemoved(address)])
+            return ([PoolEvent(time: time, poolName: poolName, type: .serverClosed, serverAddress: address)], [.serverRemoved(address)])
 
         case .serverChanged(let address, let time, let previousType, let newType, let roundTripTimeMS, let helloJSON):
             var server = state.servers[address] ?? ServerSnapshot(address: address, serverType: "Unknown")
@@ -88,14 +88,14 @@ final class TopologyTracker: Sendable {
             state.servers[address] = server
             let logged = PoolEvent(time: time, poolName: poolName, type: .serverDescriptionChanged, serverAddress: address,
                                    detail: "\(previousType) → \(newType)")
-            return (logged, oldType == newType ? [] : [.serverTypeChanged(address, old: oldType, new: newType)])
+            return ([logged], oldType == newType ? [] : [.serverTypeChanged(address, old: oldType, new: newType)])
 
         case .topologyChanged(let time, let previousType, let newType):
             let oldType = state.topologyType
             state.topologyType = newType
             let logged = PoolEvent(time: time, poolName: poolName, type: .topologyDescriptionChanged,
                                    detail: "\(previousType) → \(newType)")
-            return (logged, oldType == newType ? [] : [.topologyTypeChanged(old: oldType, new: newType)])
+            return ([logged], oldType == newType ? [] : [.topologyTypeChanged(old: oldType, new: newType)])
 
         case .heartbeatSucceeded(let address, let time, let durationMicroseconds):
             let rtt = Double(durationMicroseconds) / 1000
@@ -107,7 +107,7 @@ final class TopologyTracker: Sendable {
             }
             let logged = PoolEvent(time: time, poolName: poolName, type: .serverHeartbeatSucceeded, serverAddress: address,
                                    durationMS: rtt)
-            return (logged, [.heartbeatSucceeded(address, rttMS: rtt)])
+            return ([logged], [.heartbeatSucceeded(address, rttMS: rtt)])
 
         case .heartbeatFailed(let address, let time, let durationMicroseconds, let error):
             let message = uri.scrub(error.message)
@@ -118,19 +118,24 @@ final class TopologyTracker: Sendable {
             }
             let logged = PoolEvent(time: time, poolName: poolName, type: .serverHeartbeatFailed, serverAddress: address,
                                    durationMS: Double(durationMicroseconds) / 1000, detail: message)
-            return (logged, [.heartbeatFailed(address, error: message)])
+            return ([logged], [.heartbeatFailed(address, error: message)])
 
-        case .monitorStopped:
+        case .monitorStopped(let time):
+            // libmongoc 1.23 reports no server_closed when its pool is destroyed; the monitor
+            // reports them itself, since these servers are no longer monitored.
             let removed = state.servers.keys.sorted { ($0.host, $0.port) < ($1.host, $1.port) }
+            let logged = removed.map {
+                PoolEvent(time: time, poolName: poolName, type: .serverClosed, serverAddress: $0, detail: "monitoring pool closed")
+            }
             state.servers = [:]
             let oldType = state.topologyType
             state.topologyType = "Unknown"
             var changes: [TopologyChange] = removed.map { .serverRemoved($0) }
             if oldType != "Unknown" { changes.append(.topologyTypeChanged(old: oldType, new: "Unknown")) }
-            return (nil, changes)
+            return (logged, changes)
 
         case .finish:
-            return (nil, [])
+            return ([], [])
         }
     }
 
