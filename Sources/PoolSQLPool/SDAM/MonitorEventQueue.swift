@@ -8,10 +8,11 @@ enum MonitorEvent: Sendable {
     case serverOpening(ServerAddress, at: Timestamp)
     case serverClosed(ServerAddress, at: Timestamp)
     /// `roundTripTimeMS` is libmongoc's running average (nil while unknown); `helloJSON` is the
-    /// new description's hello reply as relaxed extended JSON (nil for Unknown servers).
-    case serverChanged(ServerAddress, at: Timestamp, previousType: String, newType: String,
-                       roundTripTimeMS: Double?, helloJSON: String?)
-    case topologyChanged(at: Timestamp, previousType: String, newType: String)
+    /// new description's hello reply as relaxed extended JSON (nil for Unknown servers). The
+    /// previous description is not copied: the tracker chains changes from the type it last
+    /// reported (see `TopologyTracker.update`).
+    case serverChanged(ServerAddress, at: Timestamp, newType: String, roundTripTimeMS: Double?, helloJSON: String?)
+    case topologyChanged(at: Timestamp, newType: String)
     case heartbeatSucceeded(ServerAddress, at: Timestamp, durationMicroseconds: Int64)
     case heartbeatFailed(ServerAddress, at: Timestamp, durationMicroseconds: Int64, error: DriverError)
     /// Not from libmongoc: the monitor destroyed its `mongoc_client_pool_t` (close or update),

@@ -23,7 +23,6 @@ extension TopologyMonitor {
         }
         mongoc_apm_set_server_changed_cb(callbacks) { event in
             guard let event, let queue = MonitorEventQueue.from(context: mongoc_apm_server_changed_get_context(event)) else { return }
-            let previous = mongoc_apm_server_changed_get_previous_description(event)
             let current = mongoc_apm_server_changed_get_new_description(event)
             let newType = APMCopy.serverType(current)
             let rtt = current.map { mongoc_server_description_round_trip_time($0) } ?? -1
@@ -32,14 +31,12 @@ extension TopologyMonitor {
                 hello = BSONDocument.relaxedJSON(reply)
             }
             queue.enqueue(.serverChanged(APMCopy.address(mongoc_apm_server_changed_get_host(event)), at: .now(),
-                                         previousType: APMCopy.serverType(previous), newType: newType,
+                                         newType: newType,
                                          roundTripTimeMS: rtt >= 0 ? Double(rtt) : nil, helloJSON: hello))
         }
         mongoc_apm_set_topology_changed_cb(callbacks) { event in
             guard let event, let queue = MonitorEventQueue.from(context: mongoc_apm_topology_changed_get_context(event)) else { return }
-            queue.enqueue(.topologyChanged(at: .now(),
-                                           previousType: APMCopy.topologyType(mongoc_apm_topology_changed_get_previous_description(event)),
-                                           newType: APMCopy.topologyType(mongoc_apm_topology_changed_get_new_description(event))))
+            queue.enqueue(.topologyChanged(at: .now(), newType: APMCopy.topologyType(mongoc_apm_topology_changed_get_new_description(event))))
         }
         mongoc_apm_set_server_heartbeat_succeeded_cb(callbacks) { event in
             guard let event, let queue = MonitorEventQueue.from(context: mongoc_apm_server_heartbeat_succeeded_get_context(event)) else { return }

@@ -88,6 +88,7 @@ public final class TopologyMonitor: Sendable {
 
     /// Calls `handler` for every change from now on, on the dispatcher thread, in order. The
     /// handler may read the monitor but should return quickly: later events wait for it.
+    /// Handlers are released when the monitor is closed.
     public func onChange(_ handler: @escaping @Sendable (TopologyChange) -> Void) {
         tracker.addHandler(handler)
     }

@@ -44,7 +44,11 @@ final class TopologyTracker: Sendable {
     func dispatch(from queue: MonitorEventQueue) {
         while true {
             let event = queue.next()
-            if case .finish = event { return }
+            if case .finish = event {
+                // Handlers often capture the monitor; dropping them after close breaks that cycle.
+                state.withLock { $0.handlers = [] }
+                return
+            }
             apply(event)
         }
     }
@@ -75,7 +79,7 @@ final class TopologyTracker: Sendable {
             state.servers[address] = nil
             return ([PoolEvent(time: time, poolName: poolName, type: .serverClosed, serverAddress: address)], [.serverRemoved(address)])
 
-        case .serverChanged(let address, let time, let previousType, let newType, let roundTripTimeMS, let helloJSON):
+        case .serverChanged(let address, let time, let newType, let roundTripTimeMS, let helloJSON):
             var server = state.servers[address] ?? ServerSnapshot(address: address, serverType: "Unknown")
             let oldType = server.serverType
             server.serverType = newType
@@ -86,15 +90,36 @@ final class TopologyTracker: Sendable {
             // average at the time of the change is the best value there is.
             server.roundTripTimeMS = newType == "Unknown" ? nil : (roundTripTimeMS ?? server.roundTripTimeMS)
             state.servers[address] = server
-            let logged = PoolEvent(time: time, poolName: poolName, type: .serverDescriptionChanged, serverAddress: address,
-                                   detail: "\(previousType) → \(newType)")
-            return ([logged], oldType == newType ? [] : [.serverTypeChanged(address, old: oldType, new: newType)])
+            // The detail starts from the type the monitor last reported, not libmongoc's previous
+            // description: libmongoc changes descriptions without an event (a secondary naming
+            // the primary makes it PossiblePrimary; a new primary makes the old one Unknown), so
+            // its "previous" can name a type no event ever showed. This way consecutive events
+            // of a server chain up (Unknown → RSPrimary, not PossiblePrimary → RSPrimary).
+            var logged = [PoolEvent(time: time, poolName: poolName, type: .serverDescriptionChanged, serverAddress: address,
+                                    detail: "\(oldType) → \(newType)")]
+            var changes: [TopologyChange] = oldType == newType ? [] : [.serverTypeChanged(address, old: oldType, new: newType)]
+            // SDAM (updateRSFromPrimary): a new primary makes any other primary Unknown. libmongoc
+            // does this without an event; mirroring it keeps servers() from showing two primaries
+            // until the old one's next heartbeat.
+            if newType == "RSPrimary" {
+                for (other, var stale) in state.servers where other != address && stale.serverType == "RSPrimary" {
+                    stale.serverType = "Unknown"
+                    stale.roundTripTimeMS = nil
+                    stale.setName = nil
+                    stale.maxWireVersion = nil
+                    state.servers[other] = stale
+                    logged.append(PoolEvent(time: time, poolName: poolName, type: .serverDescriptionChanged, serverAddress: other,
+                                            detail: "RSPrimary → Unknown"))
+                    changes.append(.serverTypeChanged(other, old: "RSPrimary", new: "Unknown"))
+                }
+            }
+            return (logged, changes)
 
-        case .topologyChanged(let time, let previousType, let newType):
+        case .topologyChanged(let time, let newType):
             let oldType = state.topologyType
             state.topologyType = newType
             let logged = PoolEvent(time: time, poolName: poolName, type: .topologyDescriptionChanged,
-                                   detail: "\(previousType) → \(newType)")
+                                   detail: "\(oldType) → \(newType)")
             return ([logged], oldType == newType ? [] : [.topologyTypeChanged(old: oldType, new: newType)])
 
         case .heartbeatSucceeded(let address, let time, let durationMicroseconds):
