@@ -13,6 +13,8 @@ then reads control commands from stdin, one per line, and answers each with one 
     kill N     member N stops listening and drops its connections
     revive N   member N listens again on its old port (as a secondary)
     state      just report the current state
+    observed   report what clients sent: {"commands": {name: count}, "appNames": [...]}
+               (commands other than hello/isMaster, and the handshake application names)
     quit       stop everything and exit (EOF on stdin does the same)
 
 No topologyVersion is sent, so drivers poll (one hello per heartbeatFrequencyMS) instead of
@@ -20,6 +22,7 @@ using awaitable hello, which a canned responder could not hold open.
 """
 
 import json
+import os
 import sys
 import threading
 
@@ -40,6 +43,8 @@ class ReplicaSet:
         self.connection_ids = 0
         # Bumped on every election, as a real replica set's term is.
         self.election = 1
+        self.commands = {}
+        self.app_names = set()
 
     def host(self, index):
         return "127.0.0.1:%d" % self.ports[index]
@@ -74,11 +79,22 @@ class ReplicaSet:
 
     def handler(self, index):
         def respond(request):
-            name = (request.command_name or "").lower()
-            if name in ("hello", "ismaster"):
+            name = request.command_name or ""
+            if name.lower() in ("hello", "ismaster"):
+                client = (request.doc or {}).get("client") or {}
+                app_name = (client.get("application") or {}).get("name")
+                if app_name is not None:
+                    with self.lock:
+                        self.app_names.add(app_name)
                 return request.ok(self.hello_reply(index))
+            with self.lock:
+                self.commands[name] = self.commands.get(name, 0) + 1
             return request.ok()
         return respond
+
+    def observed(self):
+        with self.lock:
+            return {"commands": dict(self.commands), "appNames": sorted(self.app_names)}
 
     def start_member(self, index, port=None):
         server = MockupDB(port=port, request_timeout=5)
@@ -123,10 +139,6 @@ class ReplicaSet:
             return {"ports": list(self.ports), "primary": self.primary,
                     "alive": list(self.alive), "setName": SET_NAME}
 
-    def stop(self):
-        for index in range(MEMBERS):
-            self.kill(index)
-
 
 def reply(document):
     sys.stdout.write(json.dumps(document) + "\n")
@@ -166,10 +178,15 @@ def main():
                 reply(replica_set.state())
             elif command == "state":
                 reply(replica_set.state())
+            elif command == "observed":
+                reply(replica_set.observed())
             else:
                 reply({"error": "unknown command %r" % command})
     finally:
-        replica_set.stop()
+        # MockupDB.stop() takes up to a second per member (its accept loop polls once a
+        # second); on the way out the operating system closes every socket at once instead.
+        sys.stdout.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":

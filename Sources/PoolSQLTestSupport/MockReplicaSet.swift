@@ -20,6 +20,13 @@ public final class MockReplicaSet: Sendable {
         public var setName: String
     }
 
+    /// What clients sent: counts of commands other than hello/isMaster, and the application names
+    /// of their handshakes.
+    public struct Observed: Sendable, Decodable, Equatable {
+        public var commands: [String: Int]
+        public var appNames: [String]
+    }
+
     private struct Answer: Decodable {
         var error: String?
     }
@@ -67,7 +74,7 @@ public final class MockReplicaSet: Sendable {
         let first: State
         do {
             let line = try MockReplicaSet.readLine(&pipes, deadline: ContinuousClock.now + MockReplicaSet.answerTimeout, logPath: logPath)
-            first = try MockReplicaSet.decodeState(line, logPath: logPath)
+            first = try MockReplicaSet.decode(line, logPath: logPath)
         } catch {
             MockReplicaSet.terminate(pid: pid, pipes: pipes)
             throw error
@@ -83,6 +90,7 @@ public final class MockReplicaSet: Sendable {
     @discardableResult public func kill(_ member: Int) throws -> State { try send("kill \(member)") }
     @discardableResult public func revive(_ member: Int) throws -> State { try send("revive \(member)") }
     public func state() throws -> State { try send("state") }
+    public func observed() throws -> Observed { try send("observed") }
 
     /// Stops all members and the script. Safe to call more than once.
     public func stop() {
@@ -93,7 +101,7 @@ public final class MockReplicaSet: Sendable {
         if let pipes { MockReplicaSet.terminate(pid: pid, pipes: pipes) }
     }
 
-    private func send(_ command: String) throws -> State {
+    private func send<Reply: Decodable>(_ command: String) throws -> Reply {
         try control.withLock { pipes in
             guard var current = pipes else { throw PoolSQLError(.objectNotInPrerequisiteState, "the mock replica set is stopped") }
             let line = Array((command + "\n").utf8)
@@ -103,7 +111,7 @@ public final class MockReplicaSet: Sendable {
             }
             let answer = try MockReplicaSet.readLine(&current, deadline: ContinuousClock.now + MockReplicaSet.answerTimeout, logPath: logPath)
             pipes = current
-            return try MockReplicaSet.decodeState(answer, logPath: logPath)
+            return try MockReplicaSet.decode(answer, logPath: logPath)
         }
     }
 
@@ -201,13 +209,13 @@ extension MockReplicaSet {
         }
     }
 
-    static func decodeState(_ line: String, logPath: String) throws -> State {
+    static func decode<Reply: Decodable>(_ line: String, logPath: String) throws -> Reply {
         let data = Data(line.utf8)
         if let answer = try? JSONDecoder().decode(Answer.self, from: data), let error = answer.error {
             throw PoolSQLError(.invalidParameterValue, "mock replica set: \(error)")
         }
         do {
-            return try JSONDecoder().decode(State.self, from: data)
+            return try JSONDecoder().decode(Reply.self, from: data)
         } catch {
             throw PoolSQLError(.ioError, "unexpected answer from the mock replica set: \(line)", detail: logTail(logPath, lines: 20))
         }

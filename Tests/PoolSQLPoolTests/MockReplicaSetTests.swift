@@ -141,4 +141,23 @@ struct MockReplicaSetTests {
         #expect(error?.detail?.hasPrefix("topology ReplicaSetNoPrimary") == true)
         #expect(try monitor.selectServer(forWrites: false, readPreference: "secondaryPreferred", timeoutMS: 5_000) != loopback(replicaSet.ports[0]))
     }
+
+    /// The monitor only heartbeats and selects: no application command, no authentication (even
+    /// with credentials in the URI), and its own application name on every connection.
+    @Test func theMonitorRunsNoApplicationCommandsAndNamesItsConnections() throws {
+        let replicaSet = try startMockReplicaSet()
+        defer { replicaSet.stop() }
+        var options = testOptions()
+        options.appName = "orders"
+        let monitor = try startMonitor("mongodb://app:secret@\(replicaSet.host(0))/?replicaSet=rs0", options: options)
+        defer { monitor.close() }
+        #expect(eventually { types(monitor) == ["RSPrimary", "RSSecondary", "RSSecondary"] })
+        for _ in 0..<3 {
+            _ = try monitor.selectServer(forWrites: true, timeoutMS: 5_000)
+            _ = try monitor.selectServer(forWrites: false, readPreference: "secondary", timeoutMS: 5_000)
+        }
+        let observed = try replicaSet.observed()
+        #expect(observed.commands.isEmpty, "\(observed.commands)")
+        #expect(observed.appNames == ["orders-monitor"])
+    }
 }
