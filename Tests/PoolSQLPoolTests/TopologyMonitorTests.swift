@@ -170,7 +170,7 @@ struct TopologyMonitorTests {
         let error = #expect(throws: PoolSQLError.self) {
             try monitor.selectServer(forWrites: true, timeoutMS: 100)
         }
-        #expect(error?.code == .objectNotInPrerequisiteState || error?.code == .sqlClientUnableToEstablishConnection)
+        #expect(error?.code == .objectNotInPrerequisiteState)
         #expect(throws: PoolSQLError.self) { try monitor.start() }
         monitor.close()
     }
@@ -188,5 +188,65 @@ struct TopologyMonitorTests {
                                 options: PoolOptions(heartbeatFrequencyMS: 10), events: PoolEventLog())
         }
         #expect(error?.code == .invalidParameterValue)
+    }
+
+    @Test func selectionsKeepWorkingWhileUpdateReplacesTheMonitoringPool() throws {
+        let secantus = try startSecantus()
+        let monitor = try startMonitor(secantus.uri)
+        defer { monitor.close() }
+        let address = loopback(secantus.port)
+        let failures = Mutex<[String]>([])
+        let selected = Atomic<Int>(0)
+        let running = Atomic<Bool>(true)
+        let threads = (0..<4).map { _ in
+            Thread {
+                while running.load(ordering: .acquiring) {
+                    do {
+                        let server = try monitor.selectServer(forWrites: true, timeoutMS: 5_000)
+                        if server != address { failures.withLock { $0.append("selected \(server)") } }
+                        selected.add(1, ordering: .relaxed)
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        var options = monitor.options
+        for frequency in [600, 700, 800] {
+            #expect(eventually { selected.load(ordering: .relaxed) > 0 })
+            options.heartbeatFrequencyMS = frequency
+            try monitor.update(options: options)
+        }
+        let before = selected.load(ordering: .relaxed)
+        #expect(eventually { selected.load(ordering: .relaxed) > before })
+        running.store(false, ordering: .releasing)
+        #expect(eventually { threads.allSatisfy { $0.isFinished } })
+        #expect(failures.withLock { $0 } == [])
+    }
+
+    @Test func aHandlerMayCloseTheMonitor() throws {
+        let secantus = try startSecantus()
+        let monitor = try TopologyMonitor(poolName: "sdam", uri: MongoURI(secantus.uri), options: testOptions(), events: PoolEventLog())
+        let closed = Atomic<Bool>(false)
+        monitor.onChange { change in
+            if case .heartbeatSucceeded = change {
+                monitor.close()
+                closed.store(true, ordering: .releasing)
+            }
+        }
+        try monitor.start()
+        #expect(eventually { closed.load(ordering: .acquiring) })
+        let error = #expect(throws: PoolSQLError.self) { try monitor.selectServer(forWrites: true, timeoutMS: 100) }
+        #expect(error?.code == .objectNotInPrerequisiteState)
+    }
+
+    @Test func selectingBeforeStartFails() throws {
+        let monitor = try TopologyMonitor(poolName: "idle", uri: MongoURI("mongodb://127.0.0.1:1/"), options: testOptions(),
+                                          events: PoolEventLog())
+        let error = #expect(throws: PoolSQLError.self) { try monitor.selectServer(forWrites: true, timeoutMS: 100) }
+        #expect(error?.code == .objectNotInPrerequisiteState)
+        #expect(monitor.servers().isEmpty)
+        #expect(monitor.topologyType == "Unknown")
     }
 }

@@ -22,29 +22,40 @@ extension TopologyMonitor {
         }
         let deadline = ContinuousClock.now + .milliseconds(max(0, timeoutMS))
         let purpose = forWrites ? "writes" : "reads with read preference \(mode)"
-        while !tracker.hasSuitableServer(forWrites: forWrites, mode: mode) {
-            if ContinuousClock.now >= deadline {
-                throw selectionFailure(purpose: purpose, timeoutMS: timeoutMS, driverMessage: nil)
+        while true {
+            var clientPool = try currentClientPool()
+            while !tracker.hasSuitableServer(forWrites: forWrites, mode: mode) {
+                if ContinuousClock.now >= deadline {
+                    throw selectionFailure(purpose: purpose, timeoutMS: timeoutMS, driverMessage: nil)
+                }
+                Thread.sleep(forTimeInterval: 0.005)
+                // Notices close() (and a pool replaced by update) while waiting.
+                clientPool = try currentClientPool()
             }
-            Thread.sleep(forTimeInterval: 0.005)
+            let outcome = try clientPool.withClient { client in
+                Self.select(client: client, forWrites: forWrites, mode: mode)
+            }
+            switch outcome {
+            case .selected(let address)?:
+                return address
+            case .failed(let error)?:
+                throw selectionFailure(purpose: purpose, timeoutMS: timeoutMS, driverMessage: uri.scrub(error.message))
+            case nil:
+                // update(options:) closed this pool in the meantime: select through the new one
+                // (or report the monitor closed).
+                continue
+            }
         }
-        let clientPool = try lifecycle.withLock { state -> MonitorClientPool in
+    }
+
+    /// The monitoring pool in use; throws when the monitor is closed or not started.
+    private func currentClientPool() throws -> MonitorClientPool {
+        try lifecycle.withLock { state -> MonitorClientPool in
             if state.closed { throw PoolSQLError.poolClosed(poolName) }
             guard let clientPool = state.clientPool else {
                 throw PoolSQLError(.objectNotInPrerequisiteState, "the topology monitor of pool \"\(poolName)\" is not started")
             }
             return clientPool
-        }
-        let outcome = try clientPool.withClient { client in
-            Self.select(client: client, forWrites: forWrites, mode: mode)
-        }
-        switch outcome {
-        case .selected(let address)?:
-            return address
-        case .failed(let error)?:
-            throw selectionFailure(purpose: purpose, timeoutMS: timeoutMS, driverMessage: uri.scrub(error.message))
-        case nil:
-            throw PoolSQLError.poolClosed(poolName)
         }
     }
 

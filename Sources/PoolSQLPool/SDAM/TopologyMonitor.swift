@@ -98,7 +98,8 @@ public final class TopologyMonitor: Sendable {
     /// so when any of them changes the monitor closes its pool and opens a new one: every server
     /// is reported closed and then rediscovered (`server_closed`, `server_opening`, … events),
     /// and selections started meanwhile wait for the new pool. Other changes only update
-    /// `options`.
+    /// `options`. If libmongoc rejects the new settings the monitor is left stopped (the new
+    /// options are kept) and `start()` can try again.
     public func update(options newOptions: PoolOptions) throws {
         try newOptions.validate()
         try lifecycle.withLock { state in
