@@ -114,8 +114,7 @@ extension TopologyTracker {
     /// Whether the monitor's view of the topology has a server that SDAM's selection rules would
     /// accept for this operation (ignoring tags and latency, which libmongoc then applies).
     func hasSuitableServer(forWrites: Bool, mode: String) -> Bool {
-        let type = topologyType
-        let types = Set(servers.map(\.serverType))
+        let (type, types) = serverTypes
         switch type {
         case "Single", "Sharded", "LoadBalanced":
             return !types.isDisjoint(with: ["Standalone", "Mongos", "LoadBalancer", "RSPrimary", "RSSecondary"])

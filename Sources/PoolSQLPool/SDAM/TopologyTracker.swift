@@ -36,6 +36,11 @@ final class TopologyTracker: Sendable {
             .sorted { ($0.address.host, $0.address.port) < ($1.address.host, $1.address.port) }
     }
 
+    /// The topology type and the server types, read together.
+    var serverTypes: (topology: String, servers: Set<String>) {
+        state.withLock { state in (state.topologyType, Set(state.servers.values.map(\.serverType))) }
+    }
+
     func addHandler(_ handler: @escaping @Sendable (TopologyChange) -> Void) {
         state.withLock { $0.handlers.append(handler) }
     }
