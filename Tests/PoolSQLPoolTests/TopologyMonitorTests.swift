@@ -249,4 +249,17 @@ struct TopologyMonitorTests {
         #expect(monitor.servers().isEmpty)
         #expect(monitor.topologyType == "Unknown")
     }
+
+    @Test func credentialsNeverAppearInEventsOrErrors() throws {
+        // Nothing listens on port 1, so every heartbeat fails.
+        let events = PoolEventLog()
+        let monitor = try startMonitor("mongodb://admin:s3cr3t-pw@127.0.0.1:1/", events: events)
+        defer { monitor.close() }
+        #expect(eventually { events.events().contains { $0.type == .serverHeartbeatFailed } })
+        let error = #expect(throws: PoolSQLError.self) { try monitor.selectServer(forWrites: true, timeoutMS: 200) }
+        let texts = events.events().compactMap(\.detail) + monitor.servers().compactMap(\.lastError)
+            + [error?.message, error?.detail, error?.hint].compactMap { $0 }
+        #expect(!texts.isEmpty)
+        #expect(texts.allSatisfy { !$0.contains("s3cr3t") }, "\(texts)")
+    }
 }
