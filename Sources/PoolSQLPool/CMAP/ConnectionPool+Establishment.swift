@@ -47,7 +47,7 @@ extension ConnectionPool {
         let readyAt = ContinuousClock.now
         var toClose: [PooledConnection] = []
         let abandoned = book.withLock { book -> Bool in
-            guard book.pending.removeValue(forKey: pendingConnection.id) != nil else { return true }
+            guard book.removePending(pendingConnection) else { return true }
             switch result {
             case let .success(established):
                 let connection = PooledConnection(

@@ -29,6 +29,9 @@ struct ConnectionPoolBookkeeping {
     var totalCheckoutWait: Duration = .zero
     var maxCheckoutWait: Duration = .zero
 
+    /// Pending connections the background thread opens (no checkout waits for them).
+    var populatingCount = 0
+
     var totalCount: Int { established.count + pending.count }
 
     /// Below maxPoolSize and maxConnecting: a new connection may start establishing.
@@ -104,9 +107,18 @@ struct ConnectionPoolBookkeeping {
             id: id, generation: generation, createdAt: .now, createdTimestamp: .now(), options: options,
             interrupted: InterruptFlag(), checkout: checkout)
         pending[id] = pendingConnection
+        if checkout == nil { populatingCount += 1 }
         connectionsCreated += 1
         emit(.connectionCreated, connectionID: id)
         return pendingConnection
+    }
+
+    /// Forgets a pending connection; false when it was already forgotten (abandoned).
+    @discardableResult
+    mutating func removePending(_ pendingConnection: PendingConnection) -> Bool {
+        guard pending.removeValue(forKey: pendingConnection.id) != nil else { return false }
+        if pendingConnection.checkout == nil { populatingCount -= 1 }
+        return true
     }
 
     mutating func failCheckout(_ request: CheckoutRequest, reason: PoolEventReason, error: PoolSQLError) {
@@ -121,6 +133,10 @@ struct ConnectionPoolBookkeeping {
     /// Serves queued checkouts in FIFO order while the head one can be served: an available
     /// connection, or a slot to establish one. Call after anything that frees a connection or
     /// capacity. The head blocks everyone behind it (CMAP fairness).
+    ///
+    /// Connections the background thread is establishing (for minPoolSize) will be available
+    /// soon; while there are at least as many of them as waiters, waiters wait for them instead
+    /// of opening more (spec test pool-checkout-minPoolSize-connection-maxConnecting).
     mutating func serveWaiters(closing toClose: inout [PooledConnection]) {
         guard !waitQueue.isEmpty, lifecycle == .ready else { return }
         let now = ContinuousClock.now
@@ -129,7 +145,7 @@ struct ConnectionPoolBookkeeping {
                 waitQueue.removeFirst()
                 markCheckedOut(connection, start: request.start)
                 request.fulfil(.connection(connection))
-            } else if mayStartEstablishing {
+            } else if mayStartEstablishing && populatingCount < waitQueue.count {
                 waitQueue.removeFirst()
                 request.fulfil(.establish(createPending(for: request)))
             } else {
@@ -173,7 +189,7 @@ struct ConnectionPoolBookkeeping {
     /// and the establishing thread closes the connection when the factory returns.
     mutating func abandon(_ pendingConnection: PendingConnection, reason: PoolEventReason, checkoutReason: PoolEventReason,
                           error: PoolSQLError) {
-        pending[pendingConnection.id] = nil
+        removePending(pendingConnection)
         pendingConnection.interrupted.set()
         connectionsClosed += 1
         emit(.connectionClosed, connectionID: pendingConnection.id, reason: reason)

@@ -38,18 +38,29 @@ public struct MongoConnectionFactory: ConnectionFactory {
             mongoc_client_destroy(client)
             throw PoolSQLError.driver(failure, uri: uri, pool: poolName, establishing: true)
         }
-        let serverConnectionID = MongoConnectionFactory.connectionID(in: mongoc_server_description_hello_response(description))
+        let hello = MongoConnectionFactory.helloFields(mongoc_server_description_hello_response(description))
+        let serverType = String(cString: mongoc_server_description_type(description))
         mongoc_server_description_destroy(description)
+        // A direct connection's topology is Single, and libmongoc then "selects" its server even
+        // when the handshake failed (type Unknown, the hello reply holding the error).
+        guard serverType != "Unknown" else {
+            mongoc_client_destroy(client)
+            let reason = hello.errorMessage.map { "its hello failed: \($0)\(hello.errorCode.map { " (code \($0))" } ?? "")" }
+                ?? "it did not answer the handshake"
+            throw PoolSQLError(.sqlClientUnableToEstablishConnection,
+                               "pool \"\(poolName)\" could not connect to \(request.address): \(uri.scrub(reason))")
+        }
+        let serverConnectionID = hello.connectionID
         return MongoDirectConnection(client: client, serverConnectionID: serverConnectionID, poolName: poolName, uri: uri)
     }
 
-    /// The `connectionId` of a hello reply (`bson_iter_t` cannot live on the Swift stack, so
-    /// the small reply is read through its relaxed JSON form).
-    static func connectionID(in reply: OpaquePointer?) -> Int? {
+    /// What the pool needs from a hello reply (`bson_iter_t` cannot live on the Swift stack,
+    /// so the small reply is read through its relaxed JSON form).
+    static func helloFields(_ reply: OpaquePointer?) -> (connectionID: Int?, errorMessage: String?, errorCode: Int?) {
         guard let reply,
-              let object = try? JSONSerialization.jsonObject(with: Data(BSONDocument.relaxedJSON(reply).utf8)) as? [String: Any],
-              let number = object["connectionId"] as? NSNumber else { return nil }
-        return number.intValue
+              let object = try? JSONSerialization.jsonObject(with: Data(BSONDocument.relaxedJSON(reply).utf8)) as? [String: Any]
+        else { return (nil, nil, nil) }
+        return ((object["connectionId"] as? NSNumber)?.intValue, object["errmsg"] as? String, (object["code"] as? NSNumber)?.intValue)
     }
 
     /// The user's URI text with the host list replaced by `address` (a `mongodb+srv://` URI
