@@ -222,6 +222,18 @@ struct ConnectionPoolTests {
         pool.close()
     }
 
+    @Test("a pool that is dropped without close() is deallocated; its background thread does not keep it alive")
+    func droppedPoolIsReleased() async throws {
+        weak var released: ConnectionPool?
+        do {
+            let pool = makePool(PoolOptions(minPoolSize: 1), recorder: EventRecorder(), background: .milliseconds(5))
+            pool.ready()
+            #expect(eventually { pool.snapshot().availableConnections == 1 })
+            released = pool
+        }
+        #expect(eventually { released == nil })
+    }
+
     @Test("operation statistics: counts, error rate and HDR percentiles")
     func operationStatistics() {
         let pool = makePool(recorder: EventRecorder())

@@ -10,8 +10,9 @@ extension ConnectionPool {
         let wakeUp = backgroundWakeUp
         let nanoseconds = max(1_000_000, Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000))
         let thread = Thread { [weak self] in
-            while true {
-                guard let pool = self, pool.runBackgroundOnce() else { return }
+            // The pool is held only for the run itself, never while sleeping, so dropping the
+            // last reference to an unclosed pool ends the thread at its next wake-up.
+            while self?.runBackgroundOnce() ?? false {
                 _ = wakeUp.wait(timeout: .now() + .nanoseconds(nanoseconds))
             }
         }
