@@ -1,0 +1,66 @@
+import PoolSQLCore
+import Synchronization
+
+/// One established connection of a `ConnectionPool`, handed to one thread at a time by
+/// `checkOut` and given back with `checkIn`.
+///
+/// `@unchecked Sendable`: the bookkeeping `var`s are written only by the owning pool while it
+/// holds its lock (in checkOut, checkIn, close); the holder reads them only between its own
+/// checkOut and checkIn, which that lock orders with every write.
+public final class PooledConnection: @unchecked Sendable {
+    /// The pool-assigned id (1, 2, … in order of creation).
+    public let id: Int
+    /// The pool generation the connection was created in; a clear makes it stale.
+    public let generation: Int
+    public let address: ServerAddress
+    /// The driver connection (a `MongoDirectConnection` for libmongoc pools).
+    public let connection: any EstablishedConnection
+    public let createdAt: Timestamp
+    /// How long establishing took (the `connection_ready` duration).
+    public let establishDuration: Duration
+
+    /// Identifies the pool that created it, so a foreign check-in is refused.
+    let owner: ObjectIdentifier
+    private let perishedFlag = Atomic<Bool>(false)
+
+    // Guarded by the owning pool's lock.
+    var poolState: PooledConnectionState = .inUse
+    public internal(set) var lastCheckedOutAt: Timestamp?
+    public internal(set) var lastCheckedInAt: Timestamp?
+    public internal(set) var checkoutCount = 0
+    /// When it last became available (for `maxIdleTimeMS`).
+    var availableSince: ContinuousClock.Instant
+
+    init(id: Int, generation: Int, address: ServerAddress, connection: any EstablishedConnection, createdAt: Timestamp,
+         establishDuration: Duration, owner: ObjectIdentifier, readyAt: ContinuousClock.Instant) {
+        self.id = id
+        self.generation = generation
+        self.address = address
+        self.connection = connection
+        self.createdAt = createdAt
+        self.establishDuration = establishDuration
+        self.owner = owner
+        self.availableSince = readyAt
+    }
+
+    /// Marks the connection unusable (an operation on it saw a network error, or the pool
+    /// interrupted it): check-in closes it with reason `error` instead of keeping it.
+    public func markPerished() {
+        perishedFlag.store(true, ordering: .releasing)
+    }
+
+    /// True once `markPerished()` was called or the driver connection knows it is dead.
+    public var isPerished: Bool {
+        perishedFlag.load(ordering: .acquiring) || connection.isPerished
+    }
+
+    /// The id the server gave the connection (`hello`'s `connectionId`), if known.
+    public var serverConnectionID: Int? { connection.serverConnectionID }
+}
+
+/// Where an established connection is, from its pool's point of view.
+enum PooledConnectionState {
+    case available
+    case inUse
+    case closed
+}
