@@ -57,6 +57,13 @@ struct DriverError: Sendable {
             || domain == MONGOC_ERROR_PROTOCOL.rawValue
     }
 
+    /// A network error that is a timeout (socketTimeoutMS or connectTimeoutMS passed) rather than
+    /// a reset or closed connection. SDAM treats the two differently: a timeout on an established
+    /// connection does not clear the pool.
+    var isTimeout: Bool {
+        isNetworkError && (message.contains("timed out") || message.contains("within"))
+    }
+
     var isAuthenticationError: Bool {
         domain == MONGOC_ERROR_CLIENT.rawValue && code == MONGOC_ERROR_CLIENT_AUTHENTICATE.rawValue
     }

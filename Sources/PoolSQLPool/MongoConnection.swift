@@ -3,40 +3,58 @@ import PoolSQLCore
 /// A connection checked out of a `MongoPool`, valid only inside the `withConnection` body that
 /// received it (it is not `Sendable`, and it refuses to run anything after the body returns).
 public final class MongoConnection {
-    let client: PooledClient
-    let core: PoolCore
+    let pooled: PooledConnection
+    let serverPool: ConnectionPool
+    let pool: MongoPool
     private var checkedOut = true
 
-    init(client: PooledClient, core: PoolCore) {
-        self.client = client
-        self.core = core
+    init(pooled: PooledConnection, serverPool: ConnectionPool, pool: MongoPool) {
+        self.pooled = pooled
+        self.serverPool = serverPool
+        self.pool = pool
     }
 
-    /// The pool-unique number of the connection (1, 2, …).
-    public var id: Int { client.id }
+    /// The pool-unique number of the connection (1, 2, … per server).
+    public var id: Int { pooled.id }
+
+    /// The server this connection is connected to.
+    public var serverAddress: ServerAddress { pooled.address }
+
+    /// The id the server gave this connection (`currentOp`'s `connectionId`), if known.
+    public var serverConnectionID: Int? { pooled.serverConnectionID }
 
     /// True when an operation on it failed at the network level; the pool will close it instead
     /// of taking it back.
-    public var isBroken: Bool { client.broken.load(ordering: .acquiring) }
+    public var isBroken: Bool { pooled.isPerished }
 
     /// Runs a command (extended JSON, e.g. `{"ping": 1}`) against `database` and returns the
     /// server's reply as relaxed extended JSON. The command counts in the pool's operations,
-    /// errors and operation time. Server errors are HV000, network errors 08006 (and the
-    /// connection is then closed and the pool cleared), malformed JSON 22P02.
+    /// errors and latency histogram. Server errors are HV000, network errors 08006 (the
+    /// connection is then closed, and the pool cleared unless it was a timeout), malformed JSON
+    /// 22P02.
     public func runCommand(database: String, commandJSON: String) throws -> String {
         guard checkedOut else {
             throw PoolSQLError(.objectNotInPrerequisiteState,
-                               "connection \(id) of pool \"\(core.name)\" was used after it was returned to the pool")
+                               "connection \(id) of pool \"\(pool.name)\" was used after it was returned to the pool")
+        }
+        guard let direct = pooled.connection as? MongoDirectConnection else {
+            throw PoolSQLError.internal("pool \"\(pool.name)\" handed out a connection that is not a MongoDB connection")
         }
         let start = ContinuousClock.now
         do {
-            let reply = try client.runCommand(database: database, commandJSON: commandJSON)
-            core.recordOperation(duration: ContinuousClock.now - start, failed: false)
+            let reply = try direct.runCommandReportingFailure(database: database, commandJSON: commandJSON)
+            pool.recordOperation(duration: ContinuousClock.now - start, failed: false)
             return reply
-        } catch let failure as PooledClient.CommandFailure {
-            core.recordOperation(duration: ContinuousClock.now - start, failed: true)
-            if failure.error.isNetworkError { core.clear() }
-            throw PoolSQLError.driver(failure.error, uri: core.uri, pool: core.name, establishing: false)
+        } catch let failure as MongoDirectConnection.CommandFailure {
+            let elapsed = ContinuousClock.now - start
+            pool.recordOperation(duration: elapsed, failed: true)
+            let socketTimeoutMS = pool.options.socketTimeoutMS
+            // libmongoc reports a socket timeout as a plain stream error; the elapsed time tells
+            // it apart from a reset or closed connection.
+            let timedOut = failure.driver.isTimeout
+                || (socketTimeoutMS > 0 && elapsed >= .milliseconds(socketTimeoutMS) * 0.9)
+            pool.handleOperationFailure(failure.driver, timedOut: timedOut, on: pooled, serverPool: serverPool)
+            throw failure.error
         }
     }
 
@@ -51,5 +69,5 @@ public final class MongoConnection {
 }
 
 extension MongoConnection: CustomStringConvertible {
-    public var description: String { "MongoConnection(\(id), pool: \(core.name), \(core.uri.redacted))" }
+    public var description: String { "MongoConnection(\(id), pool: \(pool.name), \(pooled.address))" }
 }

@@ -1,117 +1,130 @@
 import PoolSQLCore
+import Synchronization
 
-/// A pool of MongoDB connections with its own bookkeeping, bounded size, FIFO wait queue,
-/// idle expiry, minimum size, statistics and health checks.
+/// A PoolSQL pool: what `CREATE POOL` makes and an embedding app takes connections from.
 ///
-/// Each connection is a single-threaded libmongoc client (one server socket). The blocking API
-/// (`withConnection`, `runCommand`, `checkHealth`, `close`) must not be called from Swift's
-/// cooperative thread pool; from async code use the `async` overloads, which run the work on a
-/// dedicated thread. Dropping the last reference closes the pool.
+/// It is built the way the MongoDB drivers are (SDAM + CMAP):
+/// - a `TopologyMonitor` (one `mongoc_client_pool_t` used only for discovery, server selection
+///   and heartbeats) tells which servers exist and what they are;
+/// - per server, a CMAP `ConnectionPool` of single-threaded direct libmongoc clients (each one
+///   TCP connection) hands out connections, with events, generations, clears and a wait queue;
+/// - a `PoolSupervisor` thread runs health checks and, after a clear, checks the server at once
+///   so the pool is ready again as soon as the server answers.
+///
+/// The blocking API (`withConnection`, `runCommand`, `checkHealth`, `close`) must not be called
+/// from Swift's cooperative thread pool; from async code use the `async` overloads, which run the
+/// work on a dedicated thread. Dropping the last reference closes the pool.
 public final class MongoPool: Sendable {
     public let name: String
     public let uri: MongoURI
-    let core: PoolCore
     /// This pool's CMAP and SDAM events: the ring buffer behind `connection_pool_events`, and
     /// where an app subscribes.
     public let events: PoolEventLog
     public let createdAt: Timestamp
 
-    /// Creates the pool and starts its maintenance thread, which runs the first health check and
-    /// opens `minPoolSize` connections in the background (creation does not wait for the server).
-    /// Invalid options are a 22023 error.
-    public init(name: String, uri: MongoURI, options: PoolOptions = PoolOptions()) throws {
+    let topology: TopologyMonitor
+    let factory: MongoConnectionFactory
+    let state: AnnotatedMutex<MongoPoolState>
+    let operations = AnnotatedMutex(OperationStatisticsRecorder())
+    let health: HealthMonitor
+    let supervisor: PoolSupervisor
+
+    /// Creates the pool, starts monitoring its servers and returns at once (creation does not
+    /// wait for the server). Invalid options are a 22023 error.
+    public init(name: String, uri: MongoURI, options: PoolOptions = PoolOptions(), eventBufferSize: Int = 1000) throws {
         try options.validate()
         LibMongoC.ensureInitialized()
         self.name = name
         self.uri = uri
-        self.core = PoolCore(name: name, uri: uri, options: options)
-        self.events = PoolEventLog(capacity: 1000)
         self.createdAt = .now()
-        core.startMaintenanceThread()
+        self.events = PoolEventLog(capacity: eventBufferSize)
+        self.factory = MongoConnectionFactory(uri: uri, poolName: name)
+        self.state = AnnotatedMutex(MongoPoolState(options: options))
+        self.health = HealthMonitor(pool: name, uri: uri, factory: factory)
+        self.topology = try TopologyMonitor(poolName: name, uri: uri, options: options, events: events)
+        self.supervisor = PoolSupervisor()
+        topology.onChange { [weak self] change in self?.topologyChanged(change) }
+        try topology.start()
+        supervisor.start(pool: self)
     }
 
     /// Parses `uri` (22023 if libmongoc rejects it) and creates the pool.
-    public convenience init(name: String, uri: String, options: PoolOptions = PoolOptions()) throws {
-        try self.init(name: name, uri: MongoURI(uri), options: options)
+    public convenience init(name: String, uri: String, options: PoolOptions = PoolOptions(), eventBufferSize: Int = 1000) throws {
+        try self.init(name: name, uri: MongoURI(uri), options: options, eventBufferSize: eventBufferSize)
     }
 
     deinit {
-        core.close()
+        close()
     }
 
     /// The options in effect.
-    public var options: PoolOptions { core.state.withLock { $0.options } }
+    public var options: PoolOptions { state.withLock { $0.options } }
 
-    /// Applies new options live: a lower `maxPoolSize` closes surplus idle connections now and
-    /// in-use ones as they come back; a higher `minPoolSize` makes the maintenance thread open
-    /// connections; a new `healthCheckIntervalMS` reschedules the next check; timeouts, appName
-    /// and readPreference apply to connections opened from now on (existing ones keep theirs).
+    /// Applies new options live where CMAP allows it: a lower `maxPoolSize` closes surplus idle
+    /// connections now and in-use ones as they come back; a higher `minPoolSize` makes the
+    /// background threads open connections; a new `maxIdleTimeMS`, `waitQueueTimeoutMS` or
+    /// `maxConnecting` applies at once. Settings baked into a connection (timeouts, appName, read
+    /// preference, concerns, TLS…) apply to connections opened from now on; heartbeat and
+    /// selection settings restart the topology monitor.
     public func update(options: PoolOptions) throws {
         try options.validate()
-        if core.isClosed { throw PoolSQLError.poolClosed(name) }
-        core.update(options: options)
-    }
-
-    /// Checks a connection out, runs `body` with it and checks it back in (closing it instead if
-    /// it broke). Blocks while waiting for a connection (up to `waitQueueTimeoutMS`, 53300 after
-    /// that), while opening one (08001 if that fails) and while `body` runs. 55000 once closed.
-    public func withConnection<T>(_ body: (MongoConnection) throws -> T) throws -> T {
-        let client = try core.checkOut()
-        let connection = MongoConnection(client: client, core: core)
-        defer {
-            connection.invalidate()
-            core.checkIn(client)
+        let pools = try state.withLock { state -> [ConnectionPool] in
+            if state.closed { throw PoolSQLError.poolClosed(name) }
+            state.options = options
+            return Array(state.serverPools.values)
         }
-        return try body(connection)
-    }
-
-    /// Checks out a connection, runs the command, checks the connection in; the reply is relaxed
-    /// extended JSON.
-    public func runCommand(database: String, commandJSON: String) throws -> String {
-        try withConnection { try $0.runCommand(database: database, commandJSON: commandJSON) }
-    }
-
-    /// Runs `ping` through a pool connection.
-    public func ping() throws {
-        try withConnection { try $0.ping() }
-    }
-
-    /// A snapshot of the counters, sizes and health.
-    public func statistics() -> PoolStatistics {
-        core.state.withLock { $0.statistics }
-    }
-
-    /// Everything about the pool in one consistent reading.
-    public func snapshot() -> PoolSnapshot {
-        let (statistics, options, generation, closed) = core.state.withLock { ($0.statistics, $0.options, $0.generation, $0.closed) }
-        let servers = uri.hosts.compactMap(ServerAddress.init(parsing:)).map { ServerSnapshot(address: $0, serverType: "Unknown") }
-        return PoolSnapshot(
-            name: name, statistics: statistics, state: closed ? .closed : .ready, generation: generation, createdAt: createdAt,
-            topologyType: "Unknown", servers: servers, serverPools: [], options: options)
+        for pool in pools { pool.update(options: options) }
+        try topology.update(options: options)
+        supervisor.wake()
     }
 
     /// The status of the last finished health check (`initializing` before the first).
-    public var healthStatus: HealthStatus { core.state.withLock { $0.health.status } }
+    public var healthStatus: HealthStatus { state.withLock { $0.health.status } }
 
     /// Runs a health check now, on the calling thread (blocks up to the server selection
     /// timeout), records it and returns its status. On a closed pool it returns the last status
     /// without contacting the server.
     @discardableResult
     public func checkHealth() -> HealthStatus {
-        if core.isClosed { return healthStatus }
-        return core.runHealthCheck()
+        if isClosed { return healthStatus }
+        return runHealthCheck()
     }
 
-    /// Closes the pool: waiting checkouts fail, idle connections close now, checked-out ones when
-    /// they are returned, and the maintenance thread stops after its current step (closing the
-    /// health-check connection). Later checkouts fail with 55000. Calling it again does nothing.
+    /// Closes the pool: every per-server pool closes (waiting checkouts fail, idle connections
+    /// close now, checked-out ones when they are returned), monitoring stops. Later checkouts fail
+    /// with 55000. Calling it again does nothing.
     public func close() {
-        core.close()
+        let open = state.withLock { state -> [ConnectionPool]? in
+            if state.closed { return nil }
+            state.closed = true
+            defer { state.serverPools.removeAll() }
+            return Array(state.serverPools.values)
+        }
+        guard let pools = open else { return }
+        for pool in pools { pool.close() }
+        supervisor.stop()
+        topology.close()
+        health.shutdown()
     }
 
-    public var isClosed: Bool { core.isClosed }
+    public var isClosed: Bool { state.withLock { $0.closed } }
 }
 
 extension MongoPool: CustomStringConvertible {
     public var description: String { "MongoPool(\(name), \(uri.redacted))" }
+}
+
+/// What changes in a `MongoPool`, under one lock.
+struct MongoPoolState: Sendable {
+    var options: PoolOptions
+    var closed = false
+    /// One CMAP pool per data-bearing server the monitor has seen; servers that leave the
+    /// topology have theirs closed and removed.
+    var serverPools: [ServerAddress: ConnectionPool] = [:]
+    var health = HealthReport(status: .initializing, checkedAt: Timestamp(microseconds: 0), latencyMS: nil, error: nil)
+    var hasHealthReport = false
+
+    init(options: PoolOptions) {
+        self.options = options
+    }
 }

@@ -121,10 +121,12 @@ extension ConnectionPool {
                                        connectionID: connection.id))
             if book.lifecycle == .closed {
                 book.close(connection, reason: .poolClosed, into: &toClose)
+            } else if connection.isPerished {
+                // Before the staleness check: when an error both perished the connection and
+                // cleared the pool, "error" is the reason that explains it.
+                book.close(connection, reason: .error, into: &toClose)
             } else if connection.generation != book.generation {
                 book.close(connection, reason: .stale, into: &toClose)
-            } else if connection.isPerished {
-                book.close(connection, reason: .error, into: &toClose)
             } else if book.options.maxPoolSize > 0, book.totalCount > book.options.maxPoolSize {
                 book.close(connection, reason: .idle, detail: "pool shrank to maxPoolSize \(book.options.maxPoolSize)",
                            into: &toClose)

@@ -50,6 +50,20 @@ public struct MongoConnectionFactory: ConnectionFactory {
             throw PoolSQLError(.sqlClientUnableToEstablishConnection,
                                "pool \"\(poolName)\" could not connect to \(request.address): \(uri.scrub(reason))")
         }
+        // Server selection does not authenticate; CMAP counts authentication as part of
+        // establishing, so a wrong password fails the checkout, not the first operation.
+        if mongoc_uri_get_username(clientURI) != nil {
+            let ping = try BSONDocument.fromJSON(#"{"ping": 1}"#)
+            defer { bson_destroy(ping) }
+            let authenticated = BSONDocument.withReplyStorage { reply in
+                mongoc_client_command_simple(client, "admin", ping, nil, reply, &error)
+            }
+            if !authenticated {
+                let failure = DriverError(error)
+                mongoc_client_destroy(client)
+                throw PoolSQLError.driver(failure, uri: uri, pool: poolName, establishing: true)
+            }
+        }
         let serverConnectionID = hello.connectionID
         return MongoDirectConnection(client: client, serverConnectionID: serverConnectionID, poolName: poolName, uri: uri)
     }

@@ -12,9 +12,9 @@ public final class MongoDirectConnection: EstablishedConnection, @unchecked Send
     public let serverConnectionID: Int?
     let poolName: String
     let uri: MongoURI
-    private let client: OpaquePointer
-    private let closed = Atomic<Bool>(false)
-    private let perished = Atomic<Bool>(false)
+    let client: OpaquePointer
+    let closed = Atomic<Bool>(false)
+    let perished = Atomic<Bool>(false)
 
     init(client: OpaquePointer, serverConnectionID: Int?, poolName: String, uri: MongoURI) {
         self.client = client
