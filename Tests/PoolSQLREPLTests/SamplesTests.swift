@@ -46,4 +46,18 @@ import Testing
         // The script's pool was created with the server's URI, read from the environment.
         #expect(!run.standardOutput.contains(":'mongodb_uri'"))
     }
+
+    @Test func poolInternalsShowsServersAndEvents() throws {
+        let server = try SecantusServer()
+        let run = try PoolsqlProcessTests().poolsql(
+            ["-f", Self.samplesDirectory.appendingPathComponent("pool_internals.sql").path, "--format", "csv"],
+            environment: ["MONGODB_URI": server.uri])
+        #expect(run.status == 0, "\(run.standardError)")
+        let lines = run.standardOutput.split(separator: "\n").map(String.init)
+        // SecantusDB is the primary of a one-member set; CHECK POOL readied its server pool.
+        #expect(lines.contains("127.0.0.1:\(server.port),RSPrimary,secantus,27,ready,t"), "\(run.standardOutput)")
+        #expect(lines.contains("pool_created,,"))
+        #expect(lines.contains("pool_ready,,"))
+        #expect(lines.contains { $0.hasPrefix("ready,Single,0,2,0,") })
+    }
 }
