@@ -20,6 +20,8 @@ extension TopologyMonitor {
             throw PoolSQLError(.invalidParameterValue,
                                "readPreference must be one of \(PoolOptions.readPreferenceModes.joined(separator: ", ")) (got \"\(readPreference)\")")
         }
+        // Where neither a latency window nor tags can matter, SDAM's answer is already known.
+        if let address = tracker.directSelection(forWrites: forWrites, mode: mode) { return address }
         let deadline = ContinuousClock.now + .milliseconds(max(0, timeoutMS))
         let purpose = forWrites ? "writes" : "reads with read preference \(mode)"
         while true {
@@ -111,6 +113,33 @@ extension TopologyMonitor {
 }
 
 extension TopologyTracker {
+    /// Server selection without asking libmongoc, for the cases where SDAM's rules leave only
+    /// one candidate: a Single topology's data-bearing server, or a replica set's primary for
+    /// writes and primary reads. nil when libmongoc must choose (latency window, tags, other
+    /// modes) or no server is suitable yet. Operations take this path, so it keeps the
+    /// per-operation cost down to one lock.
+    func directSelection(forWrites: Bool, mode: String) -> ServerAddress? {
+        withState { topologyType, servers in
+            switch topologyType {
+            case "Single":
+                guard servers.count == 1, let server = servers.values.first,
+                      ["Standalone", "Mongos", "LoadBalancer", "RSPrimary", "RSSecondary"].contains(server.serverType)
+                else { return nil }
+                return server.address
+            case "ReplicaSetWithPrimary":
+                guard forWrites || mode == "primary" else { return nil }
+                var primary: ServerAddress?
+                for server in servers.values where server.serverType == "RSPrimary" {
+                    if primary != nil { return nil }
+                    primary = server.address
+                }
+                return primary
+            default:
+                return nil
+            }
+        }
+    }
+
     /// Whether the monitor's view of the topology has a server that SDAM's selection rules would
     /// accept for this operation (ignoring tags and latency, which libmongoc then applies).
     func hasSuitableServer(forWrites: Bool, mode: String) -> Bool {

@@ -30,6 +30,11 @@ final class TopologyTracker: Sendable {
 
     var topologyType: String { state.withLock { $0.topologyType } }
 
+    /// Reads the topology type and servers under the lock, without copying them out.
+    func withState<T>(_ body: (String, [ServerAddress: ServerSnapshot]) -> T) -> T {
+        state.withLock { body($0.topologyType, $0.servers) }
+    }
+
     /// Sorted by host, then port, so listings are stable.
     var servers: [ServerSnapshot] {
         state.withLock { Array($0.servers.values) }
