@@ -45,6 +45,22 @@ struct ConnectionPoolMongoTests {
         #expect(pool.snapshot().totalConnections == 0)
     }
 
+    @Test("the factory connects to the pool's server, not to the URI's hosts")
+    func hostsReplaced() async throws {
+        let server = try startSecantus()
+        let factory = MongoConnectionFactory(uri: try MongoURI("mongodb://nowhere.invalid:1,elsewhere.invalid:2/admin?retryWrites=false"),
+                                             poolName: "hosts")
+        let request = ConnectionRequest(address: ServerAddress(host: "127.0.0.1", port: server.port), connectionID: 1,
+                                        generation: 0, options: PoolOptions(connectTimeoutMS: 2_000, appName: "hosts-test"))
+        let outcome = await onThread { Result { () -> Int? in
+            let connection = try factory.open(request)
+            defer { connection.close() }
+            try connection.ping()
+            return connection.serverConnectionID
+        } }
+        #expect(try outcome.get() != nil)
+    }
+
     @Test("a server that is down fails the checkout with 08001 and clears the pool")
     func serverDown() async throws {
         // Port 1 on loopback: nothing listens there, so connecting is refused at once.

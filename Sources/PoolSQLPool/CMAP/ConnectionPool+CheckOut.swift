@@ -22,7 +22,8 @@ extension ConnectionPool {
         let start = ContinuousClock.now
         var toClose: [PooledConnection] = []
         let look = book.withLock { book -> FirstLook in
-            book.emit(.connectionCheckOutStarted)
+            let startedAt = ConnectionPoolBookkeeping.wallClock()
+            book.emit(.connectionCheckOutStarted, time: startedAt)
             switch book.lifecycle {
             case .closed:
                 book.checkoutFailures += 1
@@ -37,7 +38,7 @@ extension ConnectionPool {
             }
             if book.waitQueue.isEmpty {
                 if let connection = book.takeAvailable(now: start, closing: &toClose) {
-                    book.markCheckedOut(connection, start: start)
+                    book.markCheckedOut(connection, start: start, time: startedAt)
                     return .connection(connection)
                 }
                 if book.mayStartEstablishing {
@@ -114,7 +115,7 @@ extension ConnectionPool {
             guard connection.poolState == .inUse else { return false }
             book.inUseCount -= 1
             connection.poolState = .available
-            let time = Timestamp.now()
+            let time = ConnectionPoolBookkeeping.wallClock()
             connection.lastCheckedInAt = time
             connection.availableSince = now
             book.events.emit(PoolEvent(time: time, poolName: poolName, type: .connectionCheckedIn, serverAddress: address,

@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import PoolSQLCore
-import Synchronization
 
 /// A per-server connection pool following the MongoDB drivers' Connection Monitoring and
 /// Pooling specification (CMAP): created paused, `ready()` once its server is known good,
@@ -20,8 +19,8 @@ public final class ConnectionPool: Sendable {
     public let address: ServerAddress
     let factory: any ConnectionFactory
     let events: PoolEventLog
-    let book: Mutex<ConnectionPoolBookkeeping>
-    let operationStatistics = Mutex(OperationStatisticsRecorder())
+    let book: ConnectionPoolLock<ConnectionPoolBookkeeping>
+    let operationStatistics = ConnectionPoolLock(OperationStatisticsRecorder())
     /// Wakes the background thread for a run now (ready, clear, close, option changes).
     let backgroundWakeUp = DispatchSemaphore(value: 0)
 
@@ -33,7 +32,7 @@ public final class ConnectionPool: Sendable {
         self.address = address
         self.factory = factory
         self.events = events
-        book = Mutex(ConnectionPoolBookkeeping(poolName: poolName, address: address, events: events, options: options))
+        book = ConnectionPoolLock(ConnectionPoolBookkeeping(poolName: poolName, address: address, events: events, options: options))
         book.withLock { book in book.emit(.poolCreated, detail: ConnectionPool.describe(options)) }
         if let backgroundInterval { startBackgroundThread(interval: backgroundInterval) }
     }

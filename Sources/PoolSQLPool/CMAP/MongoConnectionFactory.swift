@@ -88,8 +88,18 @@ public struct MongoConnectionFactory: ConnectionFactory {
             text += "@"
         }
         text += address.description
+        let isSRV = parts.scheme.lowercased().hasPrefix("mongodb+srv")
         if let tail = parts.rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
-            text += parts.rest[tail...]
+            var rest = String(parts.rest[tail...])
+            if isSRV, let question = rest.firstIndex(of: "?") {
+                // SRV-only options are errors in a mongodb:// URI.
+                let kept = rest[rest.index(after: question)...].split(separator: "&").filter { pair in
+                    let key = pair.split(separator: "=", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+                    return key != "srvservicename" && key != "srvmaxhosts"
+                }
+                rest = String(rest[..<question]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+            }
+            text += rest
         } else {
             text += "/"
         }
@@ -111,7 +121,9 @@ public struct MongoConnectionFactory: ConnectionFactory {
         ok = ok && mongoc_uri_set_option_as_bool(clientURI, MONGOC_URI_RETRYREADS, options.retryReads)
         if let appName = options.appName { ok = ok && mongoc_uri_set_appname(clientURI, appName) }
         if let compressors = options.compressors { ok = ok && mongoc_uri_set_compressors(clientURI, compressors) }
-        ok = ok && mongoc_uri_set_option_as_bool(clientURI, MONGOC_URI_TLS, options.tls)
+        // mongodb+srv implies TLS unless the URI turns it off.
+        let uriSetsTLS = uri.options["tls"] != nil || uri.options["ssl"] != nil
+        ok = ok && mongoc_uri_set_option_as_bool(clientURI, MONGOC_URI_TLS, options.tls || (isSRV && !uriSetsTLS))
         if let file = options.tlsCAFile { ok = ok && mongoc_uri_set_option_as_utf8(clientURI, MONGOC_URI_TLSCAFILE, file) }
         if let file = options.tlsCertificateKeyFile {
             ok = ok && mongoc_uri_set_option_as_utf8(clientURI, MONGOC_URI_TLSCERTIFICATEKEYFILE, file)
