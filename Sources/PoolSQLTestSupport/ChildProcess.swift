@@ -13,7 +13,7 @@ import Glibc
 final class ChildProcess: Sendable {
     let pid: pid_t
     /// The `waitpid` status once reaped.
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let exitStatus = AnnotatedMutex<Int32?>(nil)
 
     private init(pid: pid_t) { self.pid = pid }
 

@@ -34,7 +34,7 @@ public final class MockReplicaSet: Sendable {
     public let ports: [Int]
     public let setName: String
     private let pid: pid_t
-    private let control: Mutex<Pipes?>
+    private let control: AnnotatedMutex<Pipes?>
     public let logPath: String
 
     struct Pipes: Sendable {
@@ -79,7 +79,7 @@ public final class MockReplicaSet: Sendable {
             MockReplicaSet.terminate(pid: pid, pipes: pipes)
             throw error
         }
-        control = Mutex(pipes)
+        control = AnnotatedMutex(pipes)
         ports = first.ports
         setName = first.setName
     }

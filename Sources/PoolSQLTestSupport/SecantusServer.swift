@@ -21,8 +21,8 @@ public final class SecantusServer: Sendable {
     /// Where the server's stdout and stderr go (appended across restarts).
     public let logPath: String
     private let workDirectory: URL
-    private let process = Mutex<ChildProcess?>(nil)
-    private let lastStartup = Mutex<Duration?>(nil)
+    private let process = AnnotatedMutex<ChildProcess?>(nil)
+    private let lastStartup = AnnotatedMutex<Duration?>(nil)
 
     /// How long to wait for the port to accept connections.
     public static let startupTimeout: Duration = .seconds(30)

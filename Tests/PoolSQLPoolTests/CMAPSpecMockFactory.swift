@@ -24,13 +24,13 @@ final class MockConnectionFactory: ConnectionFactory {
         var blockUntilReleased = false
     }
 
-    private let behaviour: Mutex<Behaviour>
+    private let behaviour: AnnotatedMutex<Behaviour>
     private let released = Atomic<Bool>(false)
-    private let opened = Mutex<[MockConnection]>([])
+    private let opened = AnnotatedMutex<[MockConnection]>([])
     private let attempts = Atomic<Int>(0)
 
     init(_ behaviour: Behaviour = Behaviour()) {
-        self.behaviour = Mutex(behaviour)
+        self.behaviour = AnnotatedMutex(behaviour)
     }
 
     func set(_ change: (inout Behaviour) -> Void) { behaviour.withLock { change(&$0) } }

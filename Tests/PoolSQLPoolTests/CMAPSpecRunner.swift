@@ -128,7 +128,7 @@ final class CMAPSpecRunner: @unchecked Sendable {
     let file: CMAPSpecFile
     private let observed = NSCondition()
     private var captured: [PoolEvent] = []
-    private let labels = Mutex<[String: PooledConnection]>([:])
+    private let labels = AnnotatedMutex<[String: PooledConnection]>([:])
     private var threads: [String: CMAPSpecThread] = [:]
     private var failures: [String] = []
 

@@ -14,8 +14,8 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
 
 /// A value shared between threads in tests.
 final class Shared<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
-    init(_ value: Value) { storage = Mutex(value) }
+    private let storage: AnnotatedMutex<Value>
+    init(_ value: Value) { storage = AnnotatedMutex(value) }
     var value: Value { storage.withLock { $0 } }
     func update<R: Sendable>(_ change: (inout Value) -> R) -> R { storage.withLock { change(&$0) } }
 }

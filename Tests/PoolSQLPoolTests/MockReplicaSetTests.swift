@@ -82,7 +82,7 @@ struct MockReplicaSetTests {
         #expect(eventually { types(monitor) == ["RSPrimary", "RSSecondary", "RSSecondary"] })
         #expect(try monitor.selectServer(forWrites: true, timeoutMS: 5_000) == oldPrimary)
 
-        let primaries = Mutex(0)
+        let primaries = AnnotatedMutex(0)
         monitor.onChange { _ in
             let count = monitor.servers().filter { $0.serverType == "RSPrimary" }.count
             primaries.withLock { $0 = max($0, count) }

@@ -92,7 +92,7 @@ struct MongoPoolTests {
         let server = try startSecantus()
         let pool = try MongoPool(name: "handoff", uri: server.uri, options: testOptions(maxPoolSize: 1, waitQueueTimeoutMS: 10_000))
         defer { pool.close() }
-        let waiterResult = Mutex<Result<String, any Error>?>(nil)
+        let waiterResult = AnnotatedMutex<Result<String, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         try pool.withConnection { held in
             try held.ping()

@@ -41,7 +41,7 @@ struct PoolFaultTests {
         defer { pool.close() }
         // Traffic from four threads, so the crash hits operations in flight.
         let stop = Atomic<Bool>(false)
-        let failures = Mutex<[PoolSQLError]>([])
+        let failures = AnnotatedMutex<[PoolSQLError]>([])
         let successes = Atomic<Int>(0)
         let group = DispatchGroup()
         for _ in 0..<4 {
@@ -97,7 +97,7 @@ struct PoolFaultTests {
         }
         try pool.ping()
         server.suspend()
-        let holderFailed = Mutex<PoolSQLError?>(nil)
+        let holderFailed = AnnotatedMutex<PoolSQLError?>(nil)
         let holderDone = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             defer { holderDone.signal() }

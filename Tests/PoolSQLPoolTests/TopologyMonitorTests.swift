@@ -7,7 +7,7 @@ import Testing
 
 /// Collects `onChange` notifications for assertions.
 final class ChangeRecorder: Sendable {
-    private let changes = Mutex<[TopologyChange]>([])
+    private let changes = AnnotatedMutex<[TopologyChange]>([])
     func record(_ change: TopologyChange) { changes.withLock { $0.append(change) } }
     var all: [TopologyChange] { changes.withLock { $0 } }
 }
@@ -195,7 +195,7 @@ struct TopologyMonitorTests {
         let monitor = try startMonitor(secantus.uri)
         defer { monitor.close() }
         let address = loopback(secantus.port)
-        let failures = Mutex<[String]>([])
+        let failures = AnnotatedMutex<[String]>([])
         let selected = Atomic<Int>(0)
         let running = Atomic<Bool>(true)
         let threads = (0..<4).map { _ in

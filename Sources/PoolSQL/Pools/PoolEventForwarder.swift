@@ -1,3 +1,4 @@
+import PoolSQLCore
 import PoolSQLPool
 import Synchronization
 
@@ -18,7 +19,7 @@ enum PoolEventForwarder {
 
     /// Shared between the subscription handler and the attaching thread.
     private final class Gate: Sendable {
-        let state = Mutex(GateState())
+        let state = AnnotatedMutex(GateState())
     }
 
     /// How often to try for a quiet moment. Each try is a few lock acquisitions; a pool emits at

@@ -5,7 +5,7 @@ import Synchronization
 /// The engine's pools by name. Creating, altering and dropping pools, and re-applying settings to
 /// the live pools when `SET` changes a default.
 final class PoolRegistry: Sendable {
-    private let pools = Mutex<[String: ManagedPool]>([:])
+    private let pools = AnnotatedMutex<[String: ManagedPool]>([:])
     let settings: SettingsRegistry
     /// Every pool's events, for `Engine.subscribeToPoolEvents` (keeps no buffer of its own).
     let eventHub: PoolEventLog

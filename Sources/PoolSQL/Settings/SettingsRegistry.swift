@@ -13,10 +13,10 @@ public enum SettingSource: String, Sendable, Hashable {
 /// The engine's settings: definitions plus current values. `SET` changes the engine-wide value
 /// (the default for every pool without a per-pool override); `RESET` goes back to the default.
 public final class SettingsRegistry: Sendable {
-    private let values: Mutex<[String: SettingValue]>
+    private let values: AnnotatedMutex<[String: SettingValue]>
 
     public init() {
-        values = Mutex([:])
+        values = AnnotatedMutex([:])
     }
 
     /// The definition named `name` (case-insensitive), or 42704 naming the closest setting.

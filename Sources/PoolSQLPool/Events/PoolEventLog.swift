@@ -1,3 +1,4 @@
+import PoolSQLCore
 import Synchronization
 
 /// The events of one PoolSQL pool: a bounded ring buffer (what `connection_pool_events` shows)
@@ -39,12 +40,12 @@ public final class PoolEventLog: Sendable {
         }
     }
 
-    private let ring: Mutex<Ring>
+    private let ring: AnnotatedMutex<Ring>
 
     /// `capacity` events are kept (the setting `connection_pool_event_buffer_size`, default 1000);
     /// older ones are dropped. 0 keeps none (subscribers still get every event).
     public init(capacity: Int = 1000) {
-        ring = Mutex(Ring(capacity: max(0, capacity)))
+        ring = AnnotatedMutex(Ring(capacity: max(0, capacity)))
     }
 
     public func emit(_ event: PoolEvent) {
@@ -93,10 +94,10 @@ public final class PoolEventLog: Sendable {
 
 /// Cancels an event subscription; cancelling twice does nothing.
 public final class PoolEventSubscription: Sendable {
-    private let onCancel: Mutex<(@Sendable () -> Void)?>
+    private let onCancel: AnnotatedMutex<(@Sendable () -> Void)?>
 
     init(onCancel: @escaping @Sendable () -> Void) {
-        self.onCancel = Mutex(onCancel)
+        self.onCancel = AnnotatedMutex(onCancel)
     }
 
     public func cancel() {

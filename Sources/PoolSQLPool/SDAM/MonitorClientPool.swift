@@ -17,7 +17,7 @@ final class MonitorClientPool: @unchecked Sendable {
     private let context: Unmanaged<MonitorEventQueue>
     /// Clients popped by `withClient`; the C pool may only be destroyed when all are back.
     private let leases = DispatchGroup()
-    private let closing = Mutex(false)
+    private let closing = AnnotatedMutex(false)
     let options: PoolOptions
 
     private init(pool: OpaquePointer, keeper: OpaquePointer, context: Unmanaged<MonitorEventQueue>, options: PoolOptions) {

@@ -28,7 +28,7 @@ enum MonitorEvent: Sendable {
 /// must not block, call back into libmongoc or run user code: they only append to this queue.
 /// One dispatcher thread takes events off in order and does the real work.
 final class MonitorEventQueue: Sendable {
-    private let items = Mutex<[MonitorEvent]>([])
+    private let items = AnnotatedMutex<[MonitorEvent]>([])
     /// Counts queued events, so the dispatcher sleeps while there are none.
     private let available = DispatchSemaphore(value: 0)
 

@@ -30,7 +30,7 @@ public final class TopologyMonitor: Sendable {
     }
 
     /// Held across creating and destroying the C pool, so start/update/close never interleave.
-    let lifecycle: Mutex<Lifecycle>
+    let lifecycle: AnnotatedMutex<Lifecycle>
 
     /// Validates `options`; nothing connects before `start()`.
     public init(poolName: String, uri: MongoURI, options: PoolOptions, events: PoolEventLog) throws {
@@ -39,7 +39,7 @@ public final class TopologyMonitor: Sendable {
         self.uri = uri
         self.events = events
         tracker = TopologyTracker(poolName: poolName, uri: uri, events: events)
-        lifecycle = Mutex(Lifecycle(options: options))
+        lifecycle = AnnotatedMutex(Lifecycle(options: options))
     }
 
     deinit { close() }

@@ -17,7 +17,7 @@ final class TopologyTracker: Sendable {
     let poolName: String
     let uri: MongoURI
     let events: PoolEventLog
-    private let state = Mutex(State())
+    private let state = AnnotatedMutex(State())
 
     /// SDAM's weighting of a new round-trip sample in the running average.
     static let roundTripWeight = 0.2
