@@ -18,7 +18,13 @@ struct BenchmarkOptions: Sendable {
     var threads = 4
     var runCheckout = true
     var runPing = true
-    var runNode = true
+    /// Which clients to measure; leaving some out is for profiling one of them alone.
+    var clients: Set<Client> = Set(Client.allCases)
+    var runNode: Bool { clients.contains(.node) }
+
+    enum Client: String, CaseIterable, Sendable {
+        case poolsql, libmongoc, node
+    }
     var node = "/usr/bin/node"
     var nodeScript: String = BenchmarkOptions.defaultNodeScript
     var emitJSON = false
@@ -26,7 +32,7 @@ struct BenchmarkOptions: Sendable {
     static let usage = """
         usage: PoolSQLBenchmarks [--uri URI] [--iterations N] [--seconds S] [--warmup-seconds S]
                                  [--repetitions R] [--threads T] [--only checkout|ping]
-                                 [--no-node] [--node PATH] [--node-script PATH] [--json]
+                                 [--clients LIST] [--no-node] [--node PATH] [--node-script PATH] [--json]
 
           --uri URI          MongoDB server to use (default: start a SecantusDB via PoolSQLTestSupport)
           --iterations N     check-out/check-in pairs per repetition (default 200000)
@@ -35,7 +41,9 @@ struct BenchmarkOptions: Sendable {
           --repetitions R    repetitions per client; medians are reported (default 5)
           --threads T        concurrent pingers per client (default 4)
           --only NAME        run only the checkout or the ping benchmark (for profiling)
-          --no-node          skip the Node.js driver reference
+          --clients LIST     comma-separated subset of poolsql,libmongoc,node to measure (default all;
+                             for profiling one client alone, e.g. under valgrind or strace)
+          --no-node          skip the Node.js driver reference (same as leaving node out of --clients)
           --node PATH        node executable (default /usr/bin/node)
           --node-script PATH ping_bench.js (default: Benchmarks/node/ping_bench.js of this checkout)
           --json             also print the results as one JSON line after the table
@@ -80,7 +88,18 @@ struct BenchmarkOptions: Sendable {
             case "--warmup-seconds": options.warmupSeconds = try seconds(for: argument, allowZero: true)
             case "--repetitions": options.repetitions = try positiveInt(for: argument)
             case "--threads": options.threads = try positiveInt(for: argument)
-            case "--no-node": options.runNode = false
+            case "--no-node": options.clients.remove(.node)
+            case "--clients":
+                let list = try value(for: argument)
+                var chosen = Set<Client>()
+                for name in list.split(separator: ",") {
+                    guard let client = Client(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                        throw PoolSQLError(.invalidParameterValue, "--clients takes poolsql, libmongoc and node, not \"\(name)\"")
+                    }
+                    chosen.insert(client)
+                }
+                guard !chosen.isEmpty else { throw PoolSQLError(.invalidParameterValue, "--clients needs at least one client") }
+                options.clients = chosen
             case "--node": options.node = try value(for: argument)
             case "--node-script": options.nodeScript = try value(for: argument)
             case "--json": options.emitJSON = true

@@ -70,6 +70,19 @@ struct BenchmarkReport {
         text += "\nserver: \(serverDescription); medians of \(options.repetitions) interleaved repetitions"
         if checkout != nil { text += "; \(options.iterations) pairs each" }
         if ping != nil { text += "; \(options.seconds) s ping intervals after \(options.warmupSeconds) s warm-up" }
+        if let ping {
+            func split(_ cpu: [Double], _ system: [Double], _ operations: [Int]) -> String {
+                let user = median(zip(zip(cpu, system), operations).map { ($0.0 - $0.1) / Double($1) })
+                let kernel = median(zip(system, operations).map { $0 / Double($1) })
+                return "\(Self.format(user, digits: 1)) user + \(Self.format(kernel, digits: 1)) sys"
+            }
+            text += "\nping client CPU split (us/op, medians): PoolSQL "
+                + split(ping.poolSQL.map(\.cpuMicroseconds), ping.poolSQL.map(\.systemMicroseconds), ping.poolSQL.map(\.operations))
+                + "; libmongoc " + split(ping.libmongoc.map(\.cpuMicroseconds), ping.libmongoc.map(\.systemMicroseconds), ping.libmongoc.map(\.operations))
+            if !ping.node.isEmpty {
+                text += "; node " + split(ping.node.map(\.cpuMicroseconds), ping.node.map(\.systemMicroseconds), ping.node.map(\.operations))
+            }
+        }
         if let reason = ping?.nodeUnavailable { text += "\nnode reference: n/a (\(reason))" }
         return text
     }
@@ -127,15 +140,18 @@ struct BenchmarkReport {
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // A client left out with --clients has NaN medians.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         guard let data = try? encoder.encode(report) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// "n/a" for a client that was not measured (its median is NaN).
     static func format(_ value: Double, digits: Int) -> String {
-        String(format: "%.\(digits)f", value)
+        value.isFinite ? String(format: "%.\(digits)f", value) : "n/a"
     }
 
     static func ratio(_ value: Double) -> String {
-        String(format: "%.2fx", value)
+        value.isFinite ? String(format: "%.2fx", value) : "n/a"
     }
 }

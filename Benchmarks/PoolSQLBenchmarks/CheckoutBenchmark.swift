@@ -8,6 +8,8 @@ struct CheckoutBenchmark {
     let uri: String
     let iterations: Int
     let repetitions: Int
+    var measurePoolSQL = true
+    var measureLibmongoc = true
 
     struct Result: Sendable {
         /// Median nanoseconds per check-out/check-in pair, and every repetition's value.
@@ -27,21 +29,18 @@ struct CheckoutBenchmark {
         // libmongoc creates its one client (and starts its monitor) on the first pop.
         try pool.ping()
         try raw.push(raw.pop())
-        _ = try measurePoolSQL(pool, pairs: min(iterations, 10_000))
-        _ = try measureLibmongoc(raw, pairs: min(iterations, 10_000))
+        if measurePoolSQL { _ = try measurePoolSQL(pool, pairs: min(iterations, 10_000)) }
+        if measureLibmongoc { _ = try measureLibmongoc(raw, pairs: min(iterations, 10_000)) }
 
         var poolSQLRuns: [Double] = []
         var libmongocRuns: [Double] = []
         // Interleaved, alternating which goes first, so a burst of load from elsewhere on the
         // machine hits both sides alike.
         for repetition in 0..<repetitions {
-            if repetition % 2 == 0 {
-                poolSQLRuns.append(try measurePoolSQL(pool, pairs: iterations))
-                libmongocRuns.append(try measureLibmongoc(raw, pairs: iterations))
-            } else {
-                libmongocRuns.append(try measureLibmongoc(raw, pairs: iterations))
-                poolSQLRuns.append(try measurePoolSQL(pool, pairs: iterations))
-            }
+            let poolSQLFirst = repetition % 2 == 0
+            if poolSQLFirst, measurePoolSQL { poolSQLRuns.append(try measurePoolSQL(pool, pairs: iterations)) }
+            if measureLibmongoc { libmongocRuns.append(try measureLibmongoc(raw, pairs: iterations)) }
+            if !poolSQLFirst, measurePoolSQL { poolSQLRuns.append(try measurePoolSQL(pool, pairs: iterations)) }
         }
         return Result(poolSQLNanoseconds: median(poolSQLRuns), libmongocNanoseconds: median(libmongocRuns),
                       poolSQLRuns: poolSQLRuns, libmongocRuns: libmongocRuns)

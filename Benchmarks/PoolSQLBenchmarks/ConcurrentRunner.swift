@@ -7,11 +7,13 @@ struct ThroughputSample: Sendable, Encodable {
     var operations: Int
     var wallSeconds: Double
     var cpuMicroseconds: Double
+    /// The kernel's share of `cpuMicroseconds` (socket calls, futex waits, thread wake-ups).
+    var systemMicroseconds: Double
     var cpuMicrosecondsPerOp: Double { cpuMicroseconds / Double(operations) }
     var opsPerSecond: Double { Double(operations) / wallSeconds }
 
     private enum CodingKeys: String, CodingKey {
-        case operations, wallSeconds, cpuMicroseconds, cpuMicrosecondsPerOp, opsPerSecond
+        case operations, wallSeconds, cpuMicroseconds, systemMicroseconds, cpuMicrosecondsPerOp, opsPerSecond
     }
 
     /// The derived per-operation figures are written too, in the same shape as the Node runs.
@@ -20,6 +22,7 @@ struct ThroughputSample: Sendable, Encodable {
         try container.encode(operations, forKey: .operations)
         try container.encode(wallSeconds, forKey: .wallSeconds)
         try container.encode(cpuMicroseconds, forKey: .cpuMicroseconds)
+        try container.encode(systemMicroseconds, forKey: .systemMicroseconds)
         try container.encode(cpuMicrosecondsPerOp, forKey: .cpuMicrosecondsPerOp)
         try container.encode(opsPerSecond, forKey: .opsPerSecond)
     }
@@ -76,6 +79,7 @@ enum ConcurrentRunner {
         let operations = control.counts.withLock { $0.reduce(0, +) }
         guard operations > 0 else { throw PoolSQLError.internal("no operation finished in \(seconds) s") }
         return ThroughputSample(operations: operations, wallSeconds: (after.wall - before.wall).seconds,
-                                cpuMicroseconds: after.cpuMicroseconds - before.cpuMicroseconds)
+                                cpuMicroseconds: after.cpuMicroseconds - before.cpuMicroseconds,
+                                systemMicroseconds: after.systemMicroseconds - before.systemMicroseconds)
     }
 }

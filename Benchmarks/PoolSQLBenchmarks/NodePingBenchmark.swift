@@ -13,6 +13,7 @@ struct NodePingBenchmark: Sendable {
         var operations: Int
         var wallSeconds: Double
         var cpuMicroseconds: Double
+        var systemMicroseconds: Double
         var cpuMicrosecondsPerOp: Double
         var opsPerSecond: Double
     }

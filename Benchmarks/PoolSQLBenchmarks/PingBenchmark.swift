@@ -13,6 +13,8 @@ struct PingBenchmark {
     let repetitions: Int
     /// nil when the Node.js reference is not run.
     let node: NodePingBenchmark?
+    var measurePoolSQL = true
+    var measureLibmongoc = true
 
     struct Result: Sendable {
         var poolSQL: [ThroughputSample]
@@ -41,20 +43,24 @@ struct PingBenchmark {
             return { try raw.ping(reply: reply) }
         }
         // Warm-up: every thread's connection gets established on both pools.
-        if warmupSeconds > 0 {
+        if warmupSeconds > 0, measurePoolSQL {
             _ = try ConcurrentRunner.measure(threads: threads, seconds: warmupSeconds, makeOperation: poolSQLPing)
+        }
+        if warmupSeconds > 0, measureLibmongoc {
             _ = try ConcurrentRunner.measure(threads: threads, seconds: warmupSeconds, makeOperation: libmongocPing)
         }
 
-        var result = Result(poolSQL: [], libmongoc: [], node: [], nodeUnavailable: node == nil ? "skipped (--no-node)" : nil)
+        var result = Result(poolSQL: [], libmongoc: [], node: [], nodeUnavailable: node == nil ? "not measured (--no-node or --clients)" : nil)
         for repetition in 0..<repetitions {
             // Alternate the order so slow phases of a shared machine hit every client alike.
             let order = repetition % 2 == 0 ? [0, 1, 2] : [2, 1, 0]
             for client in order {
                 switch client {
                 case 0:
+                    guard measurePoolSQL else { continue }
                     result.poolSQL.append(try ConcurrentRunner.measure(threads: threads, seconds: seconds, makeOperation: poolSQLPing))
                 case 1:
+                    guard measureLibmongoc else { continue }
                     result.libmongoc.append(try ConcurrentRunner.measure(threads: threads, seconds: seconds, makeOperation: libmongocPing))
                 default:
                     guard let node, result.nodeUnavailable == nil else { continue }

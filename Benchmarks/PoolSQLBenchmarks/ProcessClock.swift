@@ -6,15 +6,17 @@ import Glibc
 /// taken together so an interval gives both.
 struct ProcessClock {
     let wall: ContinuousClock.Instant
-    /// getrusage(RUSAGE_SELF) user + system time, in microseconds.
-    let cpuMicroseconds: Double
+    /// getrusage(RUSAGE_SELF) user and system time, in microseconds.
+    let userMicroseconds: Double
+    let systemMicroseconds: Double
+    var cpuMicroseconds: Double { userMicroseconds + systemMicroseconds }
 
     static func now() -> ProcessClock {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let user = Double(usage.ru_utime.tv_sec) * 1e6 + Double(usage.ru_utime.tv_usec)
         let system = Double(usage.ru_stime.tv_sec) * 1e6 + Double(usage.ru_stime.tv_usec)
-        return ProcessClock(wall: .now, cpuMicroseconds: user + system)
+        return ProcessClock(wall: .now, userMicroseconds: user, systemMicroseconds: system)
     }
 }
 

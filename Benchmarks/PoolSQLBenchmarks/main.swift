@@ -32,13 +32,17 @@ func runBenchmarks() throws {
     var report = BenchmarkReport(options: options, serverDescription: serverDescription)
     if options.runCheckout {
         log("checkout+checkin: \(options.repetitions) x \(options.iterations) pairs")
-        report.checkout = try CheckoutBenchmark(uri: uri, iterations: options.iterations, repetitions: options.repetitions).run()
+        report.checkout = try CheckoutBenchmark(
+            uri: uri, iterations: options.iterations, repetitions: options.repetitions,
+            measurePoolSQL: options.clients.contains(.poolsql), measureLibmongoc: options.clients.contains(.libmongoc)).run()
     }
     if options.runPing {
         log("ping: \(options.repetitions) x \(options.seconds) s per client, \(options.threads) threads")
         let node = options.runNode ? NodePingBenchmark(node: options.node, script: options.nodeScript) : nil
-        report.ping = try PingBenchmark(uri: uri, threads: options.threads, seconds: options.seconds,
-                                        warmupSeconds: options.warmupSeconds, repetitions: options.repetitions, node: node).run()
+        report.ping = try PingBenchmark(
+            uri: uri, threads: options.threads, seconds: options.seconds, warmupSeconds: options.warmupSeconds,
+            repetitions: options.repetitions, node: node,
+            measurePoolSQL: options.clients.contains(.poolsql), measureLibmongoc: options.clients.contains(.libmongoc)).run()
     }
     print(report.table)
     if options.emitJSON { print(report.json) }

@@ -73,6 +73,7 @@ async function measure(admin, workers, seconds) {
     operations,
     wallSeconds: wallNanoseconds / 1e9,
     cpuMicroseconds,
+    systemMicroseconds: cpu.system,
     cpuMicrosecondsPerOp: cpuMicroseconds / operations,
     opsPerSecond: operations / (wallNanoseconds / 1e9),
   };
