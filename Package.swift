@@ -57,6 +57,9 @@ let package = Package(
         // Starts and stops throw-away SecantusDB servers for tests; not part of any product.
         .target(name: "PoolSQLTestSupport", dependencies: ["PoolSQLCore"]),
 
+        // PoolSQL's pool against libmongoc's and the Node.js driver's (scripts/bench.sh); not part of `swift test`.
+        .executableTarget(name: "PoolSQLBenchmarks", dependencies: ["PoolSQLPool", "CMongoC", "PoolSQLTestSupport"], path: "Benchmarks/PoolSQLBenchmarks"),
+
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], exclude: ["slt"]),
