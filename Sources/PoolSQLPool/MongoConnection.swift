@@ -33,6 +33,12 @@ public final class MongoConnection {
     /// connection is then closed, and the pool cleared unless it was a timeout), malformed JSON
     /// 22P02.
     public func runCommand(database: String, commandJSON: String) throws -> String {
+        try measured { try $0.runCommandReportingFailure(database: database, commandJSON: commandJSON) }
+    }
+
+    /// Runs one driver call on the connection, counting it in the pool's operations, errors and
+    /// latency histogram, and applying SDAM's error rules to a failure.
+    private func measured<T>(_ call: (MongoDirectConnection) throws -> T) throws -> T {
         guard checkedOut else {
             throw PoolSQLError(.objectNotInPrerequisiteState,
                                "connection \(id) of pool \"\(pool.name)\" was used after it was returned to the pool")
@@ -42,9 +48,9 @@ public final class MongoConnection {
         }
         let start = ContinuousClock.now
         do {
-            let reply = try direct.runCommandReportingFailure(database: database, commandJSON: commandJSON)
+            let result = try call(direct)
             pool.recordOperation(duration: ContinuousClock.now - start, failed: false)
-            return reply
+            return result
         } catch let failure as MongoDirectConnection.CommandFailure {
             let elapsed = ContinuousClock.now - start
             pool.recordOperation(duration: elapsed, failed: true)
@@ -60,7 +66,7 @@ public final class MongoConnection {
 
     /// Runs `{"ping": 1}` on `admin`.
     public func ping() throws {
-        _ = try runCommand(database: "admin", commandJSON: #"{"ping": 1}"#)
+        try measured { try $0.pingReportingFailure() }
     }
 
     func invalidate() {

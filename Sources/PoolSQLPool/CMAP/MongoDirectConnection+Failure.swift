@@ -37,4 +37,30 @@ extension MongoDirectConnection {
         }
         return reply
     }
+
+    /// `{"ping": 1}`, built once. libmongoc only reads the command document, so one immutable
+    /// copy serves every thread.
+    nonisolated(unsafe) static let pingCommand: OpaquePointer? = try? BSONDocument.fromJSON(#"{"ping": 1}"#)
+
+    /// Runs `ping` on `admin` without the JSON round trips of `runCommand` (parsing the command,
+    /// rendering the reply): the health checks and `MongoPool.ping()` run it often, and those
+    /// conversions cost more client CPU than the command itself.
+    func pingReportingFailure() throws {
+        guard let command = MongoDirectConnection.pingCommand else {
+            _ = try runCommandReportingFailure(database: "admin", commandJSON: #"{"ping": 1}"#)
+            return
+        }
+        if closed.load(ordering: .acquiring) {
+            throw PoolSQLError(.objectNotInPrerequisiteState, "connection of pool \"\(poolName)\" used after it was closed")
+        }
+        var error = bson_error_t()
+        let succeeded = BSONDocument.withReplyStorage { reply in
+            mongoc_client_command_simple(client, "admin", command, nil, reply, &error)
+        }
+        guard succeeded else {
+            let failure = DriverError(error)
+            if failure.isNetworkError { perished.store(true, ordering: .releasing) }
+            throw CommandFailure(driver: failure, error: PoolSQLError.driver(failure, uri: uri, pool: poolName, establishing: false))
+        }
+    }
 }
