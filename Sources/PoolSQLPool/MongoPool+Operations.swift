@@ -35,6 +35,14 @@ extension MongoPool {
     /// is Unknown until its next check): the checkout waits for it to be ready again within the
     /// server selection timeout, and asks the supervisor to check the server at once.
     func checkOut() throws -> (ConnectionPool, PooledConnection) {
+        // Hot path: one candidate server whose pool is ready.
+        if let route = state.withLock({ $0.route }), route.state == .ready {
+            do {
+                return (route, try route.checkOut())
+            } catch let error as PoolSQLError where error.code == .connectionFailure && route.state == .paused {
+                // Cleared in the meantime: wait for it below, as any paused pool.
+            }
+        }
         let options = try state.withLock { state -> PoolOptions in
             if state.closed { throw PoolSQLError.poolClosed(name) }
             return state.options

@@ -25,6 +25,7 @@ extension MongoPool {
 
     /// Called on the monitor's dispatcher thread, in the order libmongoc reported the changes.
     func topologyChanged(_ change: TopologyChange) {
+        defer { refreshRoute() }
         switch change {
         case let .serverAdded(address):
             _ = serverPool(for: address)
@@ -69,5 +70,12 @@ extension MongoPool {
     func clearAllServerPools(reason: String) {
         let pools = state.withLock { Array($0.serverPools.values) }
         for pool in pools { pool.clear(reason: reason) }
+    }
+
+    /// Recomputes the hot-path route (see `MongoPoolState.route`).
+    func refreshRoute() {
+        let address = topology.soleCandidate(forWrites: false, readPreference: options.readPreference)
+        let pool = address.flatMap { serverPool(for: $0) }
+        state.withLock { state in state.route = state.closed ? nil : pool }
     }
 }

@@ -75,6 +75,7 @@ public final class MongoPool: Sendable {
         }
         for pool in pools { pool.update(options: options) }
         try topology.update(options: options)
+        refreshRoute()
         supervisor.wake()
     }
 
@@ -97,6 +98,7 @@ public final class MongoPool: Sendable {
         let open = state.withLock { state -> [ConnectionPool]? in
             if state.closed { return nil }
             state.closed = true
+            state.route = nil
             defer { state.serverPools.removeAll() }
             return Array(state.serverPools.values)
         }
@@ -121,6 +123,10 @@ struct MongoPoolState: Sendable {
     /// One CMAP pool per data-bearing server the monitor has seen; servers that leave the
     /// topology have theirs closed and removed.
     var serverPools: [ServerAddress: ConnectionPool] = [:]
+    /// The per-server pool every checkout goes to while SDAM leaves one candidate for the read
+    /// preference (a single server, or a replica set's primary for primary reads): the hot path
+    /// then skips server selection. Recomputed on every topology change and option update.
+    var route: ConnectionPool?
     var health = HealthReport(status: .initializing, checkedAt: Timestamp(microseconds: 0), latencyMS: nil, error: nil)
     var hasHealthReport = false
 

@@ -15,6 +15,14 @@ extension TopologyMonitor {
     ///
     /// Failure is a 08001 error naming the topology type and every server with its type and last
     /// heartbeat error (no credentials).
+    /// The server SDAM's rules leave as the only candidate right now (a Single topology's
+    /// data-bearing server, a replica set's primary for writes and primary reads), without
+    /// asking libmongoc or waiting; nil when there is none or libmongoc must choose.
+    public func soleCandidate(forWrites: Bool, readPreference: String = "primary") -> ServerAddress? {
+        guard let mode = PoolOptions.canonicalReadPreference(readPreference) else { return nil }
+        return tracker.directSelection(forWrites: forWrites, mode: mode)
+    }
+
     public func selectServer(forWrites: Bool, readPreference: String = "primary", timeoutMS: Int) throws -> ServerAddress {
         guard let mode = PoolOptions.canonicalReadPreference(readPreference) else {
             throw PoolSQLError(.invalidParameterValue,
