@@ -25,7 +25,7 @@ final class PoolSupervisor: Sendable {
     }
 
     private func run(pool weakPool: MongoPool?) {
-        weak var pool = weakPool
+        weak let pool = weakPool
         var lastCheck: ContinuousClock.Instant?
         while !stopped.load(ordering: .acquiring) {
             guard let current = pool else { return }
