@@ -35,7 +35,7 @@ extension Session {
     func newConnectionsNotice(_ definitions: [SettingDefinition], openPools: Bool) -> [String] {
         let names = definitions.filter { $0.applies == .newConnections }.map(\.name)
         guard !names.isEmpty, openPools else { return [] }
-        return ["\(names.joined(separator: ", ")) \(names.count == 1 ? "applies" : "apply") to new connections: connections already open keep the value they were opened with"]
+        return ["\(names.joined(separator: ", ")) \(names.count == 1 ? "applies" : "apply") to new connections: open pools start a new generation, and their connections are replaced as they become idle or are returned"]
     }
 
     /// `SHOW name` (one column named after the setting) or `SHOW ALL`.
@@ -54,7 +54,7 @@ extension Session {
             let definition = try SettingsRegistry.definition(named: name.name.value, range: name.range)
             // Said whether or not pools are open: SHOW is where people look before changing it.
             let notices = definition.applies == .newConnections
-                ? ["\(definition.name) applies to new connections: a change does not reach connections already open"] : []
+                ? ["\(definition.name) applies to new connections: a change starts a new pool generation, and open connections are replaced as they become idle or are returned"] : []
             return QueryResult(columns: [ResultColumn(name: definition.name, type: .text)],
                                rows: [[.text(registry.value(of: definition).description)]], commandTag: "SHOW", notices: notices)
         }

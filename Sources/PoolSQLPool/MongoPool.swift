@@ -64,17 +64,27 @@ public final class MongoPool: Sendable {
     /// connections now and in-use ones as they come back; a higher `minPoolSize` makes the
     /// background threads open connections; a new `maxIdleTimeMS`, `waitQueueTimeoutMS` or
     /// `maxConnecting` applies at once. Settings baked into a connection (timeouts, appName, read
-    /// preference, concerns, TLS…) apply to connections opened from now on; heartbeat and
+    /// preference, concerns, TLS…) start a new generation: open connections are replaced (idle
+    /// ones soon, in-use ones when returned) by connections with the new settings; heartbeat and
     /// selection settings restart the topology monitor.
     public func update(options: PoolOptions) throws {
         try options.validate()
-        let pools = try state.withLock { state -> [ConnectionPool] in
+        let (pools, renew) = try state.withLock { state -> ([ConnectionPool], Bool) in
             if state.closed { throw PoolSQLError.poolClosed(name) }
+            let renew = options.differsPerConnection(from: state.options)
             state.options = options
-            return Array(state.serverPools.values)
+            return (Array(state.serverPools.values), renew)
         }
-        for pool in pools { pool.update(options: options) }
-        try topology.update(options: options)
+        for pool in pools {
+            pool.update(options: options)
+            // Open connections carry the old per-connection settings: replace them.
+            if renew { pool.startNewGeneration() }
+        }
+        // The monitor's own connections keep their appName: restarting monitoring for a name
+        // would report every server closed and rediscovered, and close the server pools.
+        var monitorOptions = options
+        monitorOptions.appName = topology.options.appName
+        try topology.update(options: monitorOptions)
         refreshRoute()
         supervisor.wake()
     }

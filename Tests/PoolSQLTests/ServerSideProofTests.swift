@@ -53,4 +53,35 @@ import Testing
             """)
         #expect(closed.last?.rows == [[.int(5)]])
     }
+
+    /// A per-connection setting changed on a live pool starts a new generation: the server soon
+    /// sees only connections with the new appName.
+    @Test func changingAppNameReplacesTheOpenConnections() throws {
+        let server = try SecantusServer()
+        let engine = try Engine()
+        defer { engine.shutdown() }
+        let session = engine.makeSession()
+        let observer = try MongoPool(name: "observer", uri: server.uri, options: PoolOptions(appName: "proof-observer"))
+        defer { observer.close() }
+        _ = try session.execute("CREATE POOL renamed URI '\(server.uri)' WITH (min_pool_size = 2); SET connection_pool_app_name = 'before-app'")
+        #expect(try eventually { try serverConnections(appName: "before-app", observer: observer) == 2 })
+        let generation = try session.execute("SELECT pool_generation FROM mongodb_connection_pools WHERE pool_name = 'renamed'").last?.rows
+        let staleSQL = """
+            SELECT count(*) FROM connection_pool_events
+            WHERE pool_name = 'renamed' AND event_type = 'connection_closed' AND reason = 'stale'
+            """
+        let staleBefore = try session.execute(staleSQL).last?.rows.first?.first
+        _ = try session.execute("SET connection_pool_app_name = 'after-app'")
+        #expect(try eventually {
+            try serverConnections(appName: "after-app", observer: observer) == 2
+                && serverConnections(appName: "before-app", observer: observer) == 0
+        })
+        let after = try session.execute("SELECT pool_generation FROM mongodb_connection_pools WHERE pool_name = 'renamed'").last?.rows
+        guard case let .int(before)? = generation?.first?.first, case let .int(before_stale)? = staleBefore else {
+            Issue.record("no generation / stale count: \(String(describing: generation)) \(String(describing: staleBefore))")
+            return
+        }
+        #expect(after == [[.int(before + 1)]])
+        #expect(try session.execute(staleSQL).last?.rows == [[.int(before_stale + 2)]])
+    }
 }

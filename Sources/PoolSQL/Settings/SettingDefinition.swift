@@ -70,8 +70,8 @@ public enum SettingApplication: String, Sendable, Hashable {
     /// At once: sizes, idle timeout, wait queue, maxConnecting, intervals, buffers.
     case live = "live"
     /// Baked into each connection when it is opened (timeouts, appName, read preference, read
-    /// and write concern, retries, compressors, TLS): open connections keep the value they were
-    /// opened with until they are closed.
+    /// and write concern, retries, compressors, TLS): a change starts a new pool generation, and
+    /// open connections are replaced as they become idle or are returned.
     case newConnections = "new connections"
 }
 

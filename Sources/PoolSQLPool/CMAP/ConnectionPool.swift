@@ -118,6 +118,15 @@ public final class ConnectionPool: Sendable {
         backgroundWakeUp.signal()
     }
 
+    /// Starts a new generation without pausing: settings baked into connections changed
+    /// (appName, timeouts, TLS…), so connections of older generations are replaced — idle ones
+    /// close as stale at the next background run or checkout, in-use ones at check-in — while
+    /// checkouts go on. Unlike `clear()` nothing fails and no waiter is woken.
+    public func startNewGeneration() {
+        book.withLock { $0.generation += 1 }
+        backgroundWakeUp.signal()
+    }
+
     public var state: ConnectionPoolState { book.withLock { $0.lifecycle } }
     public var generation: Int { book.withLock { $0.generation } }
     public var options: PoolOptions { book.withLock { $0.options } }
