@@ -5,7 +5,9 @@ import PoolSQLCore
 public final class MongoConnection {
     let pooled: PooledConnection
     let serverPool: ConnectionPool
-    let pool: MongoPool
+    /// Unowned: a connection lives only inside `withConnection`, which holds the pool; a strong
+    /// reference here cost a retain/release pair on every checkout.
+    unowned(unsafe) let pool: MongoPool
     private var checkedOut = true
 
     init(pooled: PooledConnection, serverPool: ConnectionPool, pool: MongoPool) {

@@ -11,7 +11,7 @@ import Foundation
 /// `@unchecked Sendable`: `value` is only touched inside `withLock`, under `lock`.
 final class ConnectionPoolLock<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var value: Value
+    @exclusivity(unchecked) private var value: Value
 
     init(_ value: Value) {
         self.value = value

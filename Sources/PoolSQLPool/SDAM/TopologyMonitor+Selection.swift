@@ -29,7 +29,10 @@ extension TopologyMonitor {
                                "readPreference must be one of \(PoolOptions.readPreferenceModes.joined(separator: ", ")) (got \"\(readPreference)\")")
         }
         // Where neither a latency window nor tags can matter, SDAM's answer is already known.
-        if let address = tracker.directSelection(forWrites: forWrites, mode: mode) { return address }
+        if let address = tracker.directSelection(forWrites: forWrites, mode: mode) {
+            _ = try currentClientPool()  // a closed monitor selects nothing
+            return address
+        }
         let deadline = ContinuousClock.now + .milliseconds(max(0, timeoutMS))
         let purpose = forWrites ? "writes" : "reads with read preference \(mode)"
         while true {
