@@ -36,7 +36,7 @@ extension MongoPool {
     /// server selection timeout, and asks the supervisor to check the server at once.
     func checkOut() throws -> (ConnectionPool, PooledConnection) {
         // Hot path: one candidate server whose pool is ready.
-        if let route = state.withLock({ $0.route }), route.state == .ready {
+        if let route = state.withLock({ $0.route }), route.isReady {
             do {
                 return (route, try route.checkOut())
             } catch let error as PoolSQLError where error.code == .connectionFailure && route.state == .paused {

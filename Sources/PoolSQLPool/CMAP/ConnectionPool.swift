@@ -20,6 +20,7 @@ public final class ConnectionPool: Sendable {
     let factory: any ConnectionFactory
     let events: PoolEventLog
     let book: ConnectionPoolLock<ConnectionPoolBookkeeping>
+    let publishedLifecycle = PublishedLifecycle()
     let operationStatistics = ConnectionPoolLock(OperationStatisticsRecorder())
     /// Wakes the background thread for a run now (ready, clear, close, option changes).
     let backgroundWakeUp = DispatchSemaphore(value: 0)
@@ -32,7 +33,8 @@ public final class ConnectionPool: Sendable {
         self.address = address
         self.factory = factory
         self.events = events
-        book = ConnectionPoolLock(ConnectionPoolBookkeeping(poolName: poolName, address: address, events: events, options: options))
+        book = ConnectionPoolLock(ConnectionPoolBookkeeping(poolName: poolName, address: address, events: events, options: options,
+                                                            publishedLifecycle: publishedLifecycle))
         book.withLock { book in book.emit(.poolCreated, detail: ConnectionPool.describe(options)) }
         if let backgroundInterval { startBackgroundThread(interval: backgroundInterval) }
     }
@@ -128,6 +130,10 @@ public final class ConnectionPool: Sendable {
     }
 
     public var state: ConnectionPoolState { book.withLock { $0.lifecycle } }
+
+    /// `state == .ready` without taking the lock (an atomic load), for hot paths that only
+    /// need a hint: a checkout still re-checks under the lock.
+    public var isReady: Bool { publishedLifecycle.value.load(ordering: .acquiring) }
     public var generation: Int { book.withLock { $0.generation } }
     public var options: PoolOptions { book.withLock { $0.options } }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PoolSQLCore
+import Synchronization
 
 /// Everything a `ConnectionPool` guards with its one lock, and the state transitions that must
 /// happen atomically with their events (events are emitted under the lock, so subscribers see
@@ -9,7 +10,12 @@ struct ConnectionPoolBookkeeping {
     let address: ServerAddress
     let events: PoolEventLog
     var options: PoolOptions
-    var lifecycle: ConnectionPoolState = .paused
+    /// The lifecycle for lock-free readers (`ConnectionPool.isReady`); stored under the lock,
+    /// so it follows the transitions in order.
+    let publishedLifecycle: PublishedLifecycle
+    var lifecycle: ConnectionPoolState = .paused {
+        didSet { publishedLifecycle.value.store(lifecycle == .ready, ordering: .releasing) }
+    }
     var generation = 0
     var nextConnectionID = 1
     var nextTicket = 0
@@ -210,4 +216,10 @@ struct ConnectionPoolBookkeeping {
             failCheckout(checkout, reason: checkoutReason, error: error)
         }
     }
+}
+
+/// Whether a pool is ready, readable without its lock (the checkout hot path looks before it
+/// commits to a pool).
+final class PublishedLifecycle: Sendable {
+    let value = Atomic<Bool>(false)
 }
