@@ -356,7 +356,7 @@ def print_table(report):
         if not attempt["ok"]:
             print(f"  PoolSQL cannot run '{attempt['name']}': {attempt['error']}")
     print(f"  query timed on all three engines (identical SQL): {report['query']}")
-    print(f"  {'engine':<28}{'median ms':>10}  {'rows':>6}  digest            runs ms")
+    print(f"  {'engine':<32}{'median ms':>10}  {'rows':>6}  digest            runs ms")
     rows = [("PoolSQL (release, 1 thread)", poolsql, "poolsql"),
             (f"DuckDB {duck['version']} (threads=1)", duck, "duckdb")]
     if pg:
@@ -364,7 +364,7 @@ def print_table(report):
     for label, engine, key in rows:
         check = report["agreement"].get(key, {})
         runs = " ".join(f"{t:.0f}" for t in engine.get("runs_ms", []))
-        print(f"  {label:<28}{ms(engine.get('median_ms'))}  {check.get('rows', 'n/a'):>6}  "
+        print(f"  {label:<32}{ms(engine.get('median_ms'))}  {check.get('rows', 'n/a'):>6}  "
               f"{check.get('digest', 'n/a'):<16}  {runs}")
     ratio = report["ratio_poolsql_over_duckdb"]
     print(f"  PoolSQL / DuckDB     = {'n/a' if ratio is None else f'{ratio:.2f}'}   (goal <= 1.0)")
