@@ -18,6 +18,7 @@ import math
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -280,10 +281,21 @@ def main():
     parser.add_argument("--pg-parallel-workers", type=int, default=0,
                         help="max_parallel_workers_per_gather (0: one process, like DuckDB's one thread)")
     parser.add_argument("--json", help="also write the whole report to this file")
+    parser.add_argument("--keep-results", action="store_true", help="keep each engine's result rows (the path is logged)")
     args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="poolsql-analytics-")
+    try:
+        run(args, work)
+    finally:
+        if args.keep_results:
+            log(f"result rows kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args, work):
 
     csv = dataset(args)
-    work = tempfile.mkdtemp(prefix="poolsql-analytics-")
     report = {"date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
               "rows": args.rows, "pools": args.pools, "interval_seconds": args.interval, "seed": args.seed,
               "runs": args.runs, "warmups": args.warmups, "csv": csv, "load_average": os.getloadavg()}
