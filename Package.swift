@@ -60,6 +60,9 @@ let package = Package(
         // PoolSQL's pool against libmongoc's and the Node.js driver's (scripts/bench.sh); not part of `swift test`.
         .executableTarget(name: "PoolSQLBenchmarks", dependencies: ["PoolSQLPool", "CMongoC", "PoolSQLTestSupport"], path: "Benchmarks/PoolSQLBenchmarks"),
 
+        // The analytics query on PoolSQL's engine, next to DuckDB and PostgreSQL (scripts/analytics-bench.sh); not part of `swift test`.
+        .executableTarget(name: "PoolSQLAnalyticsBenchmark", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], path: "Benchmarks/PoolSQLAnalyticsBenchmark"),
+
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], exclude: ["slt"]),
