@@ -106,7 +106,7 @@ extension Session {
         do {
             try Data(out.utf8).write(to: URL(fileURLWithPath: copy.path), options: .atomic)
         } catch {
-            throw PoolSQLError(SQLState("58P01"), "could not open file \"\(copy.path)\" for writing: \(error.localizedDescription)")
+            throw PoolSQLError(.undefinedFile, "could not open file \"\(copy.path)\" for writing: \(error.localizedDescription)")
         }
         return .command("COPY \(result.rows.count)")
     }
@@ -117,10 +117,10 @@ extension Session {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "No such file or directory"
-            throw PoolSQLError(SQLState("58P01"), "could not open file \"\(path)\" for reading: \(reason)")
+            throw PoolSQLError(.undefinedFile, "could not open file \"\(path)\" for reading: \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw PoolSQLError(SQLState("22021"), "invalid byte sequence for encoding \"UTF8\" in file \"\(path)\"")
+            throw PoolSQLError(.characterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\" in file \"\(path)\"")
         }
         return text
     }

@@ -150,7 +150,7 @@ extension Session {
     static func checkNotNull(_ row: [Value], of table: MemoryTable, tableName: String, detail: String? = nil) throws(PoolSQLError) {
         for (value, column) in zip(row, table.schema.columns) where value.isNull && !column.nullable {
             let failing = "Failing row contains (" + row.map { $0.isNull ? "null" : $0.description }.joined(separator: ", ") + ")."
-            throw PoolSQLError(SQLState("23502"), "null value in column \"\(column.name)\" of relation \"\(tableName)\" violates not-null constraint",
+            throw PoolSQLError(.notNullViolation, "null value in column \"\(column.name)\" of relation \"\(tableName)\" violates not-null constraint",
                                detail: detail.map { failing + "\n" + $0 } ?? failing)
         }
     }

@@ -28,7 +28,7 @@ extension Session {
                     throw PoolSQLError(.duplicateTable, "relation \"\(name)\" already exists", hint: "CREATE OR REPLACE VIEW replaces it.", range: create.name.range)
                 }
                 if state.dependsTransitively(dependencies, on: name) {
-                    throw PoolSQLError(SQLState("42P17"), "infinite recursion detected in view \"\(name)\"", range: create.name.range)
+                    throw PoolSQLError(.invalidObjectDefinition, "infinite recursion detected in view \"\(name)\"", range: create.name.range)
                 }
                 try Session.checkReplacement(of: old, by: columns, name: name, catalog: catalog, range: create.name.range)
                 state.views[name] = .init(stored: stored, query: query, dependencies: dependencies, temporary: false)
@@ -50,15 +50,15 @@ extension Session {
         // An old definition that no longer plans (its tables changed) may be replaced freely.
         guard let oldColumns = try? QueryExecutor.columns(of: old.query, catalog: catalog) else { return }
         if columns.count < oldColumns.count {
-            throw PoolSQLError(SQLState("42P16"), "cannot drop columns from view", range: range)
+            throw PoolSQLError(.invalidTableDefinition, "cannot drop columns from view", range: range)
         }
         for (before, after) in zip(oldColumns, columns) {
             if before.name != after.name {
-                throw PoolSQLError(SQLState("42P16"), "cannot change name of view column \"\(before.name)\" to \"\(after.name)\"",
+                throw PoolSQLError(.invalidTableDefinition, "cannot change name of view column \"\(before.name)\" to \"\(after.name)\"",
                                    hint: "DROP VIEW \(name) first, then create it again.", range: range)
             }
             if before.type != after.type {
-                throw PoolSQLError(SQLState("42P16"),
+                throw PoolSQLError(.invalidTableDefinition,
                                    "cannot change data type of view column \"\(before.name)\" from \(before.type.postgresName) to \(after.type.postgresName)",
                                    range: range)
             }
@@ -89,7 +89,7 @@ extension Session {
     static func relationName(_ name: ObjectName) throws(PoolSQLError) -> String {
         if name.parts.count > 2 || (name.parts.count == 2 && !["public", "poolsql"].contains(name.parts[0].value)) {
             let schema = name.parts.dropLast().map(\.value).joined(separator: ".")
-            throw PoolSQLError(SQLState("3F000"), "schema \"\(schema)\" does not exist", range: name.range)
+            throw PoolSQLError(.invalidSchemaName, "schema \"\(schema)\" does not exist", range: name.range)
         }
         return name.name.value
     }
@@ -129,7 +129,7 @@ extension Session {
                 let blocking = state.dependents(of: name).filter { !dropSet.contains($0) }
                 guard blocking.isEmpty else {
                     let noun = kind == .view ? "view" : "table"
-                    throw PoolSQLError(SQLState("2BP01"), "cannot drop \(noun) \(name) because other objects depend on it",
+                    throw PoolSQLError(.dependentObjectsStillExist, "cannot drop \(noun) \(name) because other objects depend on it",
                                        detail: blocking.map { "view \($0) depends on \(noun) \(name)" }.joined(separator: "\n"),
                                        hint: "Drop the dependent views first.", range: range)
                 }

@@ -111,7 +111,7 @@ public struct JSONFileViewStore: ViewStore {
     }
 
     private func corrupt(_ reason: String) -> PoolSQLError {
-        PoolSQLError(SQLState("XX001"), "view file \"\(path)\" is corrupt: \(reason)",
+        PoolSQLError(.dataCorrupted, "view file \"\(path)\" is corrupt: \(reason)",
                      hint: "Repair the file, or move it away to start without the stored views.")
     }
 

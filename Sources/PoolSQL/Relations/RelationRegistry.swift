@@ -76,13 +76,13 @@ final class RelationRegistry: Sendable {
         let names = Set(stored.map(\.name)).union(builtInNames)
         for view in stored {
             guard state.views[view.name] == nil else {
-                throw PoolSQLError(SQLState("XX001"), "stored view \"\(view.name)\" appears more than once in \(Self.describe(store))")
+                throw PoolSQLError(.dataCorrupted, "stored view \"\(view.name)\" appears more than once in \(Self.describe(store))")
             }
             let query: Query
             do {
                 query = try Parser.parseQuery(view.sql)
             } catch {
-                throw PoolSQLError(SQLState("XX001"), "stored view \"\(view.name)\" in \(Self.describe(store)) does not parse: \(error.message)",
+                throw PoolSQLError(.dataCorrupted, "stored view \"\(view.name)\" in \(Self.describe(store)) does not parse: \(error.message)",
                                    detail: view.sql)
             }
             state.views[view.name] = View(stored: view, query: Self.viewQuery(query, name: view.name, columns: view.columns),
