@@ -2,40 +2,55 @@ import PoolSQLCore
 
 /// Reads CSV as RFC 4180 and PostgreSQL's `COPY … (FORMAT csv)` do: fields separated by a
 /// delimiter, records by LF or CRLF; a field in double quotes may hold delimiters, line breaks
-/// and doubled quotes (`""`).
+/// and doubled quotes (`""`). Works on UTF-8 bytes: the delimiter, quote and line breaks are
+/// ASCII, so they never occur inside a multi-byte character.
 struct CSVReader {
-    let delimiter: Unicode.Scalar
-    let quote: Unicode.Scalar = "\""
+    let delimiter: UInt8
+    let quote = UInt8(ascii: "\"")
+
+    init(delimiter: Unicode.Scalar) {
+        self.delimiter = UInt8(truncatingIfNeeded: delimiter.value)
+    }
 
     /// Every record of `text`. A line break right before the end of the text ends the last
     /// record (it does not start an empty one).
     func records(_ text: String) throws(PoolSQLError) -> [CSVRecord] {
-        let scalars = Array(text.unicodeScalars)
+        var text = text
+        let result = text.withUTF8 { bytes -> Result<[CSVRecord], PoolSQLError> in
+            do throws(PoolSQLError) { return .success(try records(bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func records(_ bytes: UnsafeBufferPointer<UInt8>) throws(PoolSQLError) -> [CSVRecord] {
+        let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
         var records: [CSVRecord] = []
         var fields: [CSVRecord.Field] = []
-        var field = String.UnicodeScalarView()
-        var quoted = false
+        var field: [UInt8] = []
+        var quoted = false, fieldStarted = false
         var line = 1, recordLine = 1
         var i = 0
 
         func endField() {
-            fields.append(.init(text: String(field), quoted: quoted))
-            field = String.UnicodeScalarView()
+            fields.append(.init(text: String(decoding: field, as: UTF8.self), quoted: quoted))
+            field.removeAll(keepingCapacity: true)
             quoted = false
+            fieldStarted = false
         }
 
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == quote && field.isEmpty && !quoted {
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == quote && !fieldStarted {
                 // A quoted field: read to the closing quote.
                 quoted = true
+                fieldStarted = true
                 let openedOn = line
                 i += 1
                 var closed = false
-                while i < scalars.count {
-                    let q = scalars[i]
+                while i < bytes.count {
+                    let q = bytes[i]
                     if q == quote {
-                        if i + 1 < scalars.count, scalars[i + 1] == quote {
+                        if i + 1 < bytes.count, bytes[i + 1] == quote {
                             field.append(quote)
                             i += 2
                             continue
@@ -44,7 +59,7 @@ struct CSVReader {
                         i += 1
                         break
                     }
-                    if q == "\n" { line += 1 }
+                    if q == newline { line += 1 }
                     field.append(q)
                     i += 1
                 }
@@ -58,19 +73,20 @@ struct CSVReader {
                 i += 1
                 continue
             }
-            if c == "\n" || c == "\r" {
+            if c == newline || c == carriageReturn {
                 endField()
                 records.append(CSVRecord(fields: fields, line: recordLine))
-                fields = []
-                i += (c == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n") ? 2 : 1
+                fields.removeAll(keepingCapacity: true)
+                i += (c == carriageReturn && i + 1 < bytes.count && bytes[i + 1] == newline) ? 2 : 1
                 line += 1
                 recordLine = line
                 continue
             }
             field.append(c)
+            fieldStarted = true
             i += 1
         }
-        if !field.isEmpty || quoted || !fields.isEmpty {
+        if fieldStarted || !fields.isEmpty {
             endField()
             records.append(CSVRecord(fields: fields, line: recordLine))
         }
