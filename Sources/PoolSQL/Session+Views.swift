@@ -23,6 +23,7 @@ extension Session {
                 }
                 throw PoolSQLError(.duplicateTable, "relation \"\(name)\" already exists", range: create.name.range)
             }
+            let temporaryBefore = Set(state.viewOrder.filter { state.views[$0]?.temporary == true })
             if let old = state.views[name] {
                 guard create.orReplace else {
                     throw PoolSQLError(.duplicateTable, "relation \"\(name)\" already exists", hint: "CREATE OR REPLACE VIEW replaces it.", range: create.name.range)
@@ -37,8 +38,14 @@ extension Session {
                 state.viewOrder.append(name)
             }
             state.propagateTemporary()
-            let notices = state.views[name]?.temporary == true
-                ? ["view \"\(name)\" will be a temporary view: it reads a user table, which is not kept across restarts"] : []
+            var notices: [String] = []
+            if state.views[name]?.temporary == true {
+                notices.append("view \"\(name)\" will be a temporary view: it reads a user table, which is not kept across restarts")
+            }
+            // Views over a view that just became temporary are no longer kept either: say so.
+            for other in state.viewOrder where other != name && state.views[other]?.temporary == true && !temporaryBefore.contains(other) {
+                notices.append("view \"\(other)\" becomes a temporary view too: it reads \"\(name)\"")
+            }
             return .command("CREATE VIEW", notices: notices)
         }
     }

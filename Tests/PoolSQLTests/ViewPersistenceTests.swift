@@ -117,6 +117,13 @@ import Testing
         #expect(try rows(session, "SELECT * FROM over_t") == [[.int(7)]])
         #expect(error(session, "DROP TABLE t")?.code == "2BP01")
         #expect(try engine(directory).views.map(\.name) == ["kept"])
+
+        // A kept view replaced by one over a user table takes the views over it along.
+        _ = try session.execute("CREATE VIEW over_kept AS SELECT one FROM kept")
+        let replaced = try session.execute("CREATE OR REPLACE VIEW kept AS SELECT a AS one FROM t")[0]
+        #expect(replaced.notices.count == 2)
+        #expect(replaced.notices.last == "view \"over_kept\" becomes a temporary view too: it reads \"kept\"")
+        #expect(try engine(directory).views.isEmpty)
     }
 
     @Test func corruptFileIsAnErrorNamingIt() throws {
