@@ -11,18 +11,19 @@ extension Session {
     func runCopy(_ copy: Copy, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
         let options = try CopyOptions(copy.options, direction: copy.direction, context: context)
         switch copy.direction {
-        case .from: return try copyFrom(copy, options: options)
+        case .from: return try copyFrom(copy, options: options, context: context)
         case .to: return try copyTo(copy, options: options, context: context)
         }
     }
 
     /// Loads a CSV file into a user table: every row, or (on the first bad row, whose line the
     /// error names) none.
-    private func copyFrom(_ copy: Copy, options: CopyOptions) throws(PoolSQLError) -> QueryResult {
+    private func copyFrom(_ copy: Copy, options: CopyOptions, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
         let catalog = engine.relationCatalog()
         let (name, table) = try writableTable(copy.table, catalog: catalog, verb: "copy to")
         let targets = try Session.targetColumns(copy.columns, of: table, tableName: name)
         let columns = table.schema.columns
+        let defaults = catalog.relations.defaults[name] ?? [:]
         let text = try Session.readFile(copy.path)
         var records: [CSVRecord]
         do {
@@ -56,9 +57,12 @@ extension Session {
             if record.fields.count > targets.count {
                 throw PoolSQLError(.badCopyFileFormat, "extra data after last expected column", detail: place)
             }
-            var row = [Value](repeating: .null, count: columns.count)
+            var row = try Session.defaultRow(defaults, width: columns.count, columns: columns, catalog: catalog, context: context)
             for (field, target) in zip(record.fields, targets) {
-                if !field.quoted && field.text == options.nullText { continue }
+                if !field.quoted && field.text == options.nullText {
+                    row[target] = .null
+                    continue
+                }
                 let column = columns[target]
                 do {
                     row[target] = try Session.assign(.text(field.text), from: .unknown, to: column, range: nil)

@@ -10,6 +10,7 @@ extension Session {
     func runCreateTable(_ create: CreateTable, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
         let name = try Session.relationName(create.name)
         let table: MemoryTable
+        var defaults: [Int: Expr] = [:]
         var tag = "CREATE TABLE"
         if let query = create.asQuery {
             let catalog = engine.relationCatalog()
@@ -32,10 +33,12 @@ extension Session {
                     case .null: nullable = true
                     case .primaryKey: throw PoolSQLError.notSupported("PRIMARY KEY on user tables", range: definition.name.range)
                     case .unique: throw PoolSQLError.notSupported("UNIQUE on user tables", range: definition.name.range)
-                    case .default: throw PoolSQLError.notSupported("DEFAULT on user tables", range: definition.name.range)
+                    case let .default(expr): defaults[columns.count] = expr
                     }
                 }
-                columns.append(PoolSQLCatalog.ColumnDefinition(name: definition.name.value, type: type, nullable: nullable))
+                let column = PoolSQLCatalog.ColumnDefinition(name: definition.name.value, type: type, nullable: nullable)
+                if let expr = defaults[columns.count] { try Session.checkDefault(expr, for: column, catalog: engine.relationCatalog()) }
+                columns.append(column)
             }
             try Session.checkUniqueNames(columns.map(\.name), ranges: create.columns.map(\.name.range))
             table = MemoryTable(columns: columns)
@@ -49,8 +52,41 @@ extension Session {
                 throw PoolSQLError(.duplicateTable, "relation \"\(name)\" already exists", range: create.name.range)
             }
             state.tables[name] = table
+            state.defaults[name] = defaults.isEmpty ? nil : defaults
             return .command(tag)
         }
+    }
+
+    /// A column's DEFAULT must be a constant expression (NOW() and functions allowed) whose
+    /// type the column takes.
+    static func checkDefault(_ expr: Expr, for column: PoolSQLCatalog.ColumnDefinition, catalog: RelationCatalog) throws(PoolSQLError) {
+        let bound: BoundExpr
+        do {
+            bound = try QueryPlanner(catalog: catalog).bindConstant(expr)
+        } catch where error.code == .undefinedColumn {
+            throw PoolSQLError(.featureNotSupported, "cannot use column reference in DEFAULT expression", range: error.range ?? expr.range)
+        }
+        guard isAssignable(bound.type, to: column.type) else {
+            throw PoolSQLError(.datatypeMismatch,
+                               "column \"\(column.name)\" is of type \(column.type.postgresName) but default expression is of type \(bound.type.postgresName)",
+                               hint: "You will need to rewrite or cast the expression.", range: expr.range)
+        }
+    }
+
+    /// A new row of `table` before the statement's values go in: each column's DEFAULT (evaluated
+    /// afresh for every row, as PostgreSQL does), else NULL.
+    static func defaultRow(_ defaults: [Int: Expr], width: Int, columns: [PoolSQLCatalog.ColumnDefinition],
+                           catalog: RelationCatalog, context: ExecutionContext) throws(PoolSQLError) -> [Value] {
+        var row = [Value](repeating: .null, count: width)
+        guard !defaults.isEmpty else { return row }
+        let planner = QueryPlanner(catalog: catalog)
+        for (index, expr) in defaults where index < width {
+            let bound = try planner.bindConstant(expr)
+            let value: Value
+            do { value = try bound.evaluate(row: [], context: context) } catch { throw error.located(expr.range) }
+            row[index] = try assign(value, from: bound.type, to: columns[index], range: nil)
+        }
+        return row
     }
 
     /// The user table `name` for writing into; views and built-in tables are read-only.
@@ -95,6 +131,7 @@ extension Session {
         let (name, table) = try writableTable(insert.table, catalog: catalog, verb: "insert into")
         let targets = try Session.targetColumns(insert.columns, of: table, tableName: name)
         let columns = table.schema.columns
+        let defaults = catalog.relations.defaults[name] ?? [:]
         var rows: [[Value]] = []
 
         func checkWidth(_ width: Int, ranges: [SourceRange?]) throws(PoolSQLError) {
@@ -118,7 +155,7 @@ extension Session {
                     throw PoolSQLError(.syntaxError, "VALUES lists must all be the same length", range: cells.first?.range)
                 }
                 try checkWidth(cells.count, ranges: cells.map(\.range))
-                var row = [Value](repeating: .null, count: columns.count)
+                var row = try Session.defaultRow(defaults, width: columns.count, columns: columns, catalog: catalog, context: context)
                 for (cell, target) in zip(cells, targets) {
                     let bound = try planner.bindConstant(cell)
                     let value: Value
@@ -134,7 +171,7 @@ extension Session {
             // A bare string literal in the select list is still untyped, as in PostgreSQL.
             let untyped = Session.untypedSelectItems(source)
             for sourceRow in result.rows {
-                var row = [Value](repeating: .null, count: columns.count)
+                var row = try Session.defaultRow(defaults, width: columns.count, columns: columns, catalog: catalog, context: context)
                 for (i, target) in targets.enumerated() where i < sourceRow.count {
                     let type = untyped.contains(i) ? DataType.unknown : result.columns[i].type
                     row[target] = try Session.assign(sourceRow[i], from: type, to: columns[target], range: i < ranges.count ? ranges[i] : nil)

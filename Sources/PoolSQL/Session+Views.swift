@@ -144,6 +144,7 @@ extension Session {
             for name in dropping {
                 state.views[name] = nil
                 state.tables[name] = nil
+                state.defaults[name] = nil
             }
             state.viewOrder.removeAll { dropSet.contains($0) }
             return .command(tag, notices: notices)

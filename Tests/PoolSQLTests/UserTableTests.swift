@@ -94,6 +94,20 @@ import Testing
         #expect(error("CREATE TABLE d (a integer, a text)")?.code == "42701")
     }
 
+    @Test func defaultsFillOmittedColumns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try session.execute("CREATE TABLE d (id integer, status text NOT NULL DEFAULT 'new', at timestamp DEFAULT now(), n numeric(4, 1) DEFAULT 1 + 1)")
+        _ = try session.execute("INSERT INTO d (id) VALUES (1); INSERT INTO d (id, status, n) VALUES (2, 'old', NULL)")
+        #expect(try rows("SELECT id, status, at IS NOT NULL, n FROM d ORDER BY id").map { $0.map(\.description) }
+                == [["1", "new", "t", "2.0"], ["2", "old", "t", ""]])
+        try directory.write("3\n4\n", to: "ids.csv")
+        _ = try session.execute("COPY d (id) FROM '\(directory.file("ids.csv"))' WITH (FORMAT csv)")
+        #expect(try rows("SELECT count(*) FROM d WHERE status = 'new' AND n = 2") == [[.int(3)]])
+        #expect(error("CREATE TABLE e (a integer DEFAULT 'x'::text)")?.code == "42804")
+        #expect(error("CREATE TABLE e (a integer, b integer DEFAULT a)")?.code == "0A000")
+    }
+
     @Test func insertSelectTakesUntypedLiteralsAsTheColumnType() throws {
         _ = try session.execute("CREATE TABLE t (at timestamp, n integer)")
         _ = try session.execute("INSERT INTO t SELECT '2024-01-02 03:04:05', 5")

@@ -21,6 +21,8 @@ final class RelationRegistry: Sendable {
 
     struct State: Sendable {
         var tables: [String: MemoryTable] = [:]
+        /// `DEFAULT` expressions of user-table columns, by table and column position.
+        var defaults: [String: [Int: Expr]] = [:]
         var views: [String: View] = [:]
         /// View names in creation order (the order they are stored in).
         var viewOrder: [String] = []
