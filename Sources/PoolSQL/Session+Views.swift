@@ -101,8 +101,9 @@ extension Session {
         return name.name.value
     }
 
-    /// `DROP VIEW|TABLE [IF EXISTS] name, …`. Every name is checked before anything is dropped;
-    /// a relation other views read is not dropped (2BP01), unless those views go too.
+    /// `DROP VIEW|TABLE [IF EXISTS] name, … [CASCADE]`. Every name is checked before anything is
+    /// dropped; a relation other views read is not dropped (2BP01) unless those views go too, as
+    /// with CASCADE.
     func runDropRelations(_ drop: Drop) throws(PoolSQLError) -> QueryResult {
         let kind = drop.kind
         let names = try drop.names.map { (objectName) throws(PoolSQLError) in (try Session.relationName(objectName), objectName.range) }
@@ -131,14 +132,25 @@ extension Session {
                     notices.append("\(noun) \"\(name)\" does not exist, skipping")
                 }
             }
-            let dropSet = Set(dropping)
+            var dropSet = Set(dropping)
+            if drop.cascade {
+                // Every view that reads a dropped relation, directly or through other views.
+                var pending = dropping
+                while let next = pending.popLast() {
+                    for dependent in state.dependents(of: next) where dropSet.insert(dependent).inserted {
+                        pending.append(dependent)
+                        dropping.append(dependent)
+                        notices.append("drop cascades to view \(dependent)")
+                    }
+                }
+            }
             for (name, range) in names where dropSet.contains(name) {
                 let blocking = state.dependents(of: name).filter { !dropSet.contains($0) }
                 guard blocking.isEmpty else {
                     let noun = kind == .view ? "view" : "table"
                     throw PoolSQLError(.dependentObjectsStillExist, "cannot drop \(noun) \(name) because other objects depend on it",
                                        detail: blocking.map { "view \($0) depends on \(noun) \(name)" }.joined(separator: "\n"),
-                                       hint: "Drop the dependent views first.", range: range)
+                                       hint: "Use DROP ... CASCADE to drop the dependent views too.", range: range)
                 }
             }
             for name in dropping {

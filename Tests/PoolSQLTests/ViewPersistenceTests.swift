@@ -105,6 +105,11 @@ import Testing
         // Both at once is fine, and reaches the file.
         _ = try session.execute("DROP VIEW base, top")
         #expect(try engine(directory).views.isEmpty)
+        // CASCADE takes the views over views along.
+        _ = try session.execute("CREATE VIEW a AS SELECT 1 AS x; CREATE VIEW b AS SELECT x FROM a; CREATE VIEW c AS SELECT x FROM b; CREATE VIEW d AS SELECT 2 AS y")
+        let cascaded = try session.execute("DROP VIEW a CASCADE")[0]
+        #expect(cascaded.notices == ["drop cascades to view b", "drop cascades to view c"])
+        #expect(try engine(directory).views.map(\.name) == ["d"])
     }
 
     @Test func viewsOverUserTablesAreTemporary() throws {
