@@ -108,7 +108,9 @@ extension Session {
             })
         }
         do {
-            try Data(out.utf8).write(to: URL(fileURLWithPath: copy.path), options: .atomic)
+            // Written in place (not via a temporary file and rename), so '/dev/stdout' and
+            // named pipes work as they do for PostgreSQL.
+            try Data(out.utf8).write(to: URL(fileURLWithPath: copy.path))
         } catch {
             throw PoolSQLError(.undefinedFile, "could not open file \"\(copy.path)\" for writing: \(error.localizedDescription)")
         }
