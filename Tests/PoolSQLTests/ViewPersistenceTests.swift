@@ -131,6 +131,25 @@ import Testing
         #expect(try engine(directory).views.isEmpty)
     }
 
+    @Test func anyViewStoreCanKeepTheViews() throws {
+        let store = MemoryViewStore()
+        let first = try Engine(configuration: EngineConfiguration(viewStore: store)).makeSession()
+        _ = try first.execute("CREATE VIEW answer (value) AS SELECT 42")
+        #expect(try store.loadViews() == [StoredView(name: "answer", columns: ["value"], sql: "SELECT 42")])
+        let second = try Engine(configuration: EngineConfiguration(viewStore: store)).makeSession()
+        #expect(try rows(second, "SELECT value FROM answer") == [[.int(42)]])
+    }
+
+    @Test func aFailedSaveChangesNothing() throws {
+        struct ReadOnlyStore: ViewStore {
+            func loadViews() throws(PoolSQLError) -> [StoredView] { [] }
+            func saveViews(_ views: [StoredView]) throws(PoolSQLError) { throw PoolSQLError(.ioError, "read-only") }
+        }
+        let session = try Engine(configuration: EngineConfiguration(viewStore: ReadOnlyStore())).makeSession()
+        #expect(error(session, "CREATE VIEW v AS SELECT 1")?.code == "58030")
+        #expect(error(session, "SELECT * FROM v")?.code == "42P01")
+    }
+
     @Test func corruptFileIsAnErrorNamingIt() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -69,7 +69,8 @@ public struct JSONFileViewStore: ViewStore {
         } catch {
             throw PoolSQLError(.ioError, "could not create data directory \"\(directory)\": \(error.localizedDescription)")
         }
-        let temporary = path + ".tmp-\(getpid())"
+        // Unique per write: two engines on one directory never share a temporary file.
+        let temporary = path + ".tmp-\(getpid())-\(UUID().uuidString)"
         try Self.writeSynced(data, to: temporary)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
