@@ -223,8 +223,12 @@ extension Session {
         }
     }
 
+    /// Where each output column's expression is, when the select list has no `*` (so items
+    /// and output columns correspond).
     static func selectItemRanges(_ query: Query) -> [SourceRange?] {
-        guard case let .select(select) = query.body else { return [] }
+        guard case let .select(select) = query.body,
+              !select.projection.contains(where: { if case .expr = $0 { return false } else { return true } })
+        else { return [] }
         return select.projection.map { item -> SourceRange? in
             if case let .expr(expr, _) = item { return expr.range }
             return nil
