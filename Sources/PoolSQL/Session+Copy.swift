@@ -47,6 +47,7 @@ extension Session {
             records.removeFirst()
         }
         var rows: [[Value]] = []
+        var lines: [Int] = []
         rows.reserveCapacity(records.count)
         for record in records {
             let place = "COPY \(name), line \(record.line)"
@@ -72,8 +73,9 @@ extension Session {
             }
             try Session.checkNotNull(row, of: table, tableName: name, detail: place)
             rows.append(row)
+            lines.append(record.line)
         }
-        try table.insert(contentsOf: rows)
+        try append(rows, to: table, named: name) { "COPY \(name), line \(lines[$0])" }
         return .command("COPY \(rows.count)")
     }
 

@@ -11,6 +11,7 @@ extension Session {
         let name = try Session.relationName(create.name)
         let table: MemoryTable
         var defaults: [Int: Expr] = [:]
+        var uniqueColumns: [RelationRegistry.UniqueColumn] = []
         var tag = "CREATE TABLE"
         if let query = create.asQuery {
             let catalog = engine.relationCatalog()
@@ -31,8 +32,15 @@ extension Session {
                     switch constraint {
                     case .notNull: nullable = false
                     case .null: nullable = true
-                    case .primaryKey: throw PoolSQLError.notSupported("PRIMARY KEY on user tables", range: definition.name.range)
-                    case .unique: throw PoolSQLError.notSupported("UNIQUE on user tables", range: definition.name.range)
+                    case .primaryKey:
+                        if uniqueColumns.contains(where: { $0.constraint == "\(name)_pkey" }) {
+                            throw PoolSQLError(.invalidTableDefinition, "multiple primary keys for table \"\(name)\" are not allowed",
+                                               range: definition.name.range)
+                        }
+                        nullable = false
+                        uniqueColumns.append(.init(column: columns.count, constraint: "\(name)_pkey"))
+                    case .unique:
+                        uniqueColumns.append(.init(column: columns.count, constraint: "\(name)_\(definition.name.value)_key"))
                     case let .default(expr): defaults[columns.count] = expr
                     }
                 }
@@ -53,6 +61,7 @@ extension Session {
             }
             state.tables[name] = table
             state.defaults[name] = defaults.isEmpty ? nil : defaults
+            state.uniqueColumns[name] = uniqueColumns.isEmpty ? nil : uniqueColumns
             return .command(tag)
         }
     }
@@ -180,8 +189,38 @@ extension Session {
             }
         }
         for row in rows { try Session.checkNotNull(row, of: table, tableName: name) }
-        try table.insert(contentsOf: rows)
+        try append(rows, to: table, named: name)
         return .command("INSERT 0 \(rows.count)")
+    }
+
+    /// Adds rows to a user table, all or none, after checking its PRIMARY KEY and UNIQUE
+    /// columns (23505) against the rows already there and each other. Runs under the
+    /// registry's lock, so two sessions cannot both add the same key.
+    func append(_ rows: [[Value]], to table: MemoryTable, named name: String, detail: (Int) -> String? = { _ in nil }) throws(PoolSQLError) {
+        try engine.relations.update { (state) throws(PoolSQLError) in
+            for unique in state.uniqueColumns[name] ?? [] {
+                var seen = Set(table.rows.compactMap { $0[unique.column].isNull ? nil : Session.uniqueKey($0[unique.column]) })
+                for (i, row) in rows.enumerated() where !row[unique.column].isNull {
+                    guard seen.insert(Session.uniqueKey(row[unique.column])).inserted else {
+                        let column = table.schema.columns[unique.column].name
+                        let key = "Key (\(column))=(\(row[unique.column].description)) already exists."
+                        throw PoolSQLError(.uniqueViolation, "duplicate key value violates unique constraint \"\(unique.constraint)\"",
+                                           detail: detail(i).map { key + "\n" + $0 } ?? key)
+                    }
+                }
+            }
+            try table.insert(contentsOf: rows)
+        }
+    }
+
+    /// A value as a uniqueness key: equal SQL values (1 and 1.0 in a numeric column) give
+    /// equal keys, as the column's type has already been applied.
+    static func uniqueKey(_ value: Value) -> String {
+        switch value {
+        case let .double(d): return "\(d == 0 ? 0 : d)"
+        case let .numeric(n): return "\(n.value)"
+        default: return value.description
+        }
     }
 
     static func checkNotNull(_ row: [Value], of table: MemoryTable, tableName: String, detail: String? = nil) throws(PoolSQLError) {

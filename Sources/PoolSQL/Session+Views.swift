@@ -157,6 +157,7 @@ extension Session {
                 state.views[name] = nil
                 state.tables[name] = nil
                 state.defaults[name] = nil
+                state.uniqueColumns[name] = nil
             }
             state.viewOrder.removeAll { dropSet.contains($0) }
             return .command(tag, notices: notices)

@@ -31,6 +31,7 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible, Expressible
     public static let characterNotInRepertoire: SQLState = "22021"
     // Class 23 — integrity constraint violation
     public static let notNullViolation: SQLState = "23502"
+    public static let uniqueViolation: SQLState = "23505"
     // Class 25/40 — transactions
     // Class 2B — dependent privilege descriptors still exist
     public static let dependentObjectsStillExist: SQLState = "2BP01"

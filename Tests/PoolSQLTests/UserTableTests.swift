@@ -108,6 +108,25 @@ import Testing
         #expect(error("CREATE TABLE e (a integer, b integer DEFAULT a)")?.code == "0A000")
     }
 
+    @Test func primaryKeyAndUniqueColumns() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try session.execute("CREATE TABLE k (id integer PRIMARY KEY, code text UNIQUE, note text)")
+        _ = try session.execute("INSERT INTO k VALUES (1, 'a', NULL), (2, NULL, NULL), (3, NULL, NULL)")
+        let duplicate = try #require(error("INSERT INTO k VALUES (4, 'b', NULL), (1, 'c', NULL)"))
+        #expect(duplicate.code == "23505")
+        #expect(duplicate.message == "duplicate key value violates unique constraint \"k_pkey\"")
+        #expect(duplicate.detail == "Key (id)=(1) already exists.")
+        #expect(error("INSERT INTO k VALUES (5, 'x', NULL), (6, 'x', NULL)")?.message == "duplicate key value violates unique constraint \"k_code_key\"")
+        #expect(error("INSERT INTO k (code) VALUES ('z')")?.code == "23502")
+        try directory.write("7,q,\n8,a,\n", to: "k.csv")
+        let copy = try #require(error("COPY k FROM '\(directory.file("k.csv"))' WITH (FORMAT csv)"))
+        #expect(copy.code == "23505")
+        #expect(copy.detail == "Key (code)=(a) already exists.\nCOPY k, line 2")
+        #expect(try rows("SELECT count(*) FROM k") == [[.int(3)]])
+        #expect(error("CREATE TABLE two (a integer PRIMARY KEY, b integer PRIMARY KEY)")?.code == "42P16")
+    }
+
     @Test func insertSelectTakesUntypedLiteralsAsTheColumnType() throws {
         _ = try session.execute("CREATE TABLE t (at timestamp, n integer)")
         _ = try session.execute("INSERT INTO t SELECT '2024-01-02 03:04:05', 5")

@@ -23,6 +23,8 @@ final class RelationRegistry: Sendable {
         var tables: [String: MemoryTable] = [:]
         /// `DEFAULT` expressions of user-table columns, by table and column position.
         var defaults: [String: [Int: Expr]] = [:]
+        /// `PRIMARY KEY` and `UNIQUE` columns of user tables, by table.
+        var uniqueColumns: [String: [UniqueColumn]] = [:]
         var views: [String: View] = [:]
         /// View names in creation order (the order they are stored in).
         var viewOrder: [String] = []
@@ -62,6 +64,12 @@ final class RelationRegistry: Sendable {
                 }
             }
         }
+    }
+
+    /// A single-column PRIMARY KEY or UNIQUE constraint, named as PostgreSQL names them.
+    struct UniqueColumn: Sendable {
+        var column: Int
+        var constraint: String
     }
 
     let store: any ViewStore
