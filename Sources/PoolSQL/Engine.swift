@@ -6,9 +6,19 @@ import PoolSQLCatalog
 public struct EngineConfiguration: Sendable {
     /// Where the engine keeps persistent state (views, history, settings). `nil`: in memory only.
     public var dataDirectory: String?
+    /// Where views are kept. `nil`: `views.json` in `dataDirectory`, or memory without one.
+    public var viewStore: (any ViewStore)?
 
-    public init(dataDirectory: String? = nil) {
+    public init(dataDirectory: String? = nil, viewStore: (any ViewStore)? = nil) {
         self.dataDirectory = dataDirectory
+        self.viewStore = viewStore
+    }
+
+    /// The view store this configuration implies.
+    var resolvedViewStore: any ViewStore {
+        if let viewStore { return viewStore }
+        if let dataDirectory { return JSONFileViewStore(directory: dataDirectory) }
+        return MemoryViewStore()
     }
 }
 
@@ -20,12 +30,31 @@ public final class Engine: Sendable {
     let settings: SettingsRegistry
     let pools: PoolRegistry
     let catalog: EngineCatalog
+    let relations: RelationRegistry
 
+    /// Starts an engine. Its stored views are loaded now: an unreadable or corrupt view file is
+    /// an error naming the file.
     public init(configuration: EngineConfiguration = .init()) throws(PoolSQLError) {
         self.configuration = configuration
         settings = SettingsRegistry()
         pools = PoolRegistry(settings: settings)
         catalog = EngineCatalog(pools: pools)
+        relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
+    }
+
+    /// The views, in creation order, as they are stored (temporary views over user tables
+    /// included).
+    public var views: [StoredView] {
+        let state = relations.snapshot
+        return state.viewOrder.compactMap { state.views[$0]?.stored }
+    }
+
+    /// Names of the user tables (`CREATE TABLE`), sorted.
+    public var tableNames: [String] { relations.snapshot.tables.keys.sorted() }
+
+    /// The relations a statement sees: virtual tables, user tables and views as of now.
+    func relationCatalog() -> RelationCatalog {
+        RelationCatalog(builtIn: catalog.tables, relations: relations.snapshot)
     }
 
     deinit {

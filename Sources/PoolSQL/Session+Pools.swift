@@ -36,9 +36,9 @@ extension Session {
         return .command("ALTER POOL")
     }
 
-    /// `DROP POOL [IF EXISTS] name, …` (views and tables come with a later issue).
+    /// `DROP POOL|VIEW|TABLE [IF EXISTS] name, …`.
     func runDrop(_ drop: Drop) throws(PoolSQLError) -> QueryResult {
-        guard drop.kind == .pool else { throw PoolSQLError.notSupported("DROP \(drop.kind.rawValue)") }
+        guard drop.kind == .pool else { return try runDropRelations(drop) }
         var notices: [String] = []
         // Check every name before dropping any, so a typo drops nothing.
         for name in drop.names where !drop.ifExists {

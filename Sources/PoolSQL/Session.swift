@@ -35,7 +35,7 @@ public final class Session: @unchecked Sendable {
         let context = ExecutionContext(statementTimestamp: .now())
         switch statement {
         case let .query(query):
-            let result = try QueryExecutor.execute(query: query, catalog: engine.catalog, context: context)
+            let result = try QueryExecutor.execute(query: query, catalog: engine.relationCatalog(), context: context)
             return QueryResult(columns: result.columns.map { ResultColumn(name: $0.name, type: $0.type) },
                                rows: result.rows, commandTag: "SELECT \(result.rows.count)")
         case let .explain(explain):
@@ -43,7 +43,7 @@ public final class Session: @unchecked Sendable {
                 throw PoolSQLError.notSupported("EXPLAIN of a statement other than a query")
             }
             if explain.analyze { throw PoolSQLError.notSupported("EXPLAIN ANALYZE") }
-            let lines = try QueryExecutor.explain(query: query, catalog: engine.catalog, context: context)
+            let lines = try QueryExecutor.explain(query: query, catalog: engine.relationCatalog(), context: context)
             return QueryResult(columns: [ResultColumn(name: "QUERY PLAN", type: .text)],
                                rows: lines.map { [.text($0)] }, commandTag: "EXPLAIN")
         case let .set(set):
@@ -62,14 +62,14 @@ public final class Session: @unchecked Sendable {
             return try runDrop(drop)
         case .runLoadTest:
             throw PoolSQLError.notSupported("RUN LOAD TEST")
-        case .createView:
-            throw PoolSQLError.notSupported("CREATE VIEW")
-        case .createTable:
-            throw PoolSQLError.notSupported("CREATE TABLE")
-        case .insert:
-            throw PoolSQLError.notSupported("INSERT")
-        case .copy:
-            throw PoolSQLError.notSupported("COPY")
+        case let .createView(create):
+            return try runCreateView(create)
+        case let .createTable(create):
+            return try runCreateTable(create, context: context)
+        case let .insert(insert):
+            return try runInsert(insert, context: context)
+        case let .copy(copy):
+            return try runCopy(copy, context: context)
         }
     }
 }

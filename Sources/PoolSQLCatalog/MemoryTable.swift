@@ -40,6 +40,15 @@ public final class MemoryTable: TableProvider {
         storage.withLock { $0.append(converted) }
     }
 
+    /// Appends every row or none: all are converted and checked (as `insert(_:)` does) before
+    /// any is added, so a bad row leaves the table as it was.
+    public func insert(contentsOf rows: [[Value]]) throws(PoolSQLError) {
+        let staged = MemoryTable(schema: schema)
+        for row in rows { try staged.insert(row) }
+        let converted = staged.rows
+        storage.withLock { $0.append(contentsOf: converted) }
+    }
+
     public func supportsFilter(_ filter: ScanFilter) -> FilterPushdown {
         filter.column < schema.columns.count ? .exact : .unsupported
     }

@@ -28,7 +28,15 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible, Expressible
     public static let badCopyFileFormat: SQLState = "22P04"
     public static let invalidEscapeSequence: SQLState = "22025"
     public static let arraySubscriptError: SQLState = "2202E"
+    public static let characterNotInRepertoire: SQLState = "22021"
+    // Class 23 — integrity constraint violation
+    public static let notNullViolation: SQLState = "23502"
+    public static let uniqueViolation: SQLState = "23505"
     // Class 25/40 — transactions
+    // Class 2B — dependent privilege descriptors still exist
+    public static let dependentObjectsStillExist: SQLState = "2BP01"
+    // Class 3F — invalid schema name
+    public static let invalidSchemaName: SQLState = "3F000"
     // Class 42 — syntax error or access rule violation
     public static let syntaxError: SQLState = "42601"
     public static let undefinedTable: SQLState = "42P01"
@@ -47,6 +55,8 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible, Expressible
     public static let cannotCoerce: SQLState = "42846"
     public static let undefinedParameter: SQLState = "42P02"
     public static let invalidRecursion: SQLState = "42P19"
+    public static let invalidTableDefinition: SQLState = "42P16"
+    public static let invalidObjectDefinition: SQLState = "42P17"
     // Class 53/54 — resources, program limits
     public static let programLimitExceeded: SQLState = "54001"
     public static let tooManyColumns: SQLState = "54011"
@@ -58,6 +68,8 @@ public struct SQLState: Sendable, Hashable, CustomStringConvertible, Expressible
     public static let queryCanceled: SQLState = "57014"
     // Class 58 — system error
     public static let ioError: SQLState = "58030"
+    public static let undefinedFile: SQLState = "58P01"
     // Class XX — internal error
     public static let internalError: SQLState = "XX000"
+    public static let dataCorrupted: SQLState = "XX001"
 }

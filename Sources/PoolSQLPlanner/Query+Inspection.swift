@@ -43,7 +43,7 @@ extension Query {
 extension Query {
     /// Whether the query reads a table called `name` in some FROM clause (CTE bodies,
     /// subqueries in FROM and in expressions included).
-    func references(table name: String) -> Bool {
+    public func references(table name: String) -> Bool {
         if let with, with.tables.contains(where: { $0.query.references(table: name) }) { return true }
         return body.references(table: name)
     }

@@ -462,7 +462,16 @@ public struct QueryPlanner: Sendable {
                 inner.outerScopes = []
                 inner.correlationTrackers = []
                 inner.outerUngroupedScopes = []
-                let plan = try inner.plan(view)
+                let plan: LogicalPlan
+                do {
+                    plan = try inner.plan(view)
+                } catch {
+                    // The view's own text is not the statement's: point at the view's name.
+                    var located = error
+                    located.range = name.range
+                    if located.detail == nil { located.detail = "in view \"\(tableName)\"" }
+                    throw located
+                }
                 return try aliased(plan, as: alias?.name.value ?? tableName, columnAliases: alias?.columns ?? [], range: name.range)
             }
             let provider = try catalog.resolveTable(tableName, range: name.range)

@@ -468,7 +468,7 @@ extension Statement: CustomStringConvertible {
         case let .insert(i):
             return "INSERT INTO \(i.table)" + (i.columns.isEmpty ? "" : " " + columnList(i.columns)) + " \(i.source)"
         case let .drop(d):
-            return "DROP \(d.kind.rawValue) " + (d.ifExists ? "IF EXISTS " : "") + list(d.names)
+            return "DROP \(d.kind.rawValue) " + (d.ifExists ? "IF EXISTS " : "") + list(d.names) + (d.cascade ? " CASCADE" : "")
         case let .copy(c):
             var s = "COPY \(c.table)" + (c.columns.isEmpty ? "" : " " + columnList(c.columns))
             s += " \(c.direction.rawValue) \(quoteString(c.path))"

@@ -195,15 +195,20 @@ public enum ObjectKind: String, Sendable, Hashable {
     case table = "TABLE"
 }
 
+/// `DROP POOL|VIEW|TABLE [IF EXISTS] name, … [CASCADE | RESTRICT]`.
 public struct Drop: Sendable, Hashable {
     public var kind: ObjectKind
     public var ifExists: Bool
     public var names: [ObjectName]
+    /// `CASCADE`: also drop the views that depend on the dropped objects. `RESTRICT` (the
+    /// default) refuses to drop an object others depend on.
+    public var cascade: Bool
 
-    public init(kind: ObjectKind, ifExists: Bool = false, names: [ObjectName]) {
+    public init(kind: ObjectKind, ifExists: Bool = false, names: [ObjectName], cascade: Bool = false) {
         self.kind = kind
         self.ifExists = ifExists
         self.names = names
+        self.cascade = cascade
     }
 }
 

@@ -18,7 +18,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case then = "THEN", to = "TO", trailing = "TRAILING", `true` = "TRUE", union = "UNION", unique = "UNIQUE"
     case using = "USING", values = "VALUES", when = "WHEN", `where` = "WHERE", window = "WINDOW", with = "WITH"
     // Non-reserved.
-    case bigint = "BIGINT", boolean = "BOOLEAN", by = "BY", char = "CHAR", character = "CHARACTER", copy = "COPY"
+    case bigint = "BIGINT", boolean = "BOOLEAN", by = "BY", cascade = "CASCADE", char = "CHAR", character = "CHARACTER", copy = "COPY"
     case current = "CURRENT", date = "DATE", decimal = "DECIMAL", delimiter = "DELIMITER", disable = "DISABLE"
     case double = "DOUBLE", enable = "ENABLE", environment = "ENVIRONMENT", escape = "ESCAPE", extract = "EXTRACT"
     case filter = "FILTER", first = "FIRST", float = "FLOAT", following = "FOLLOWING", format = "FORMAT"
@@ -26,7 +26,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case interval = "INTERVAL", key = "KEY", last = "LAST", load = "LOAD", local = "LOCAL", nulls = "NULLS"
     case numeric = "NUMERIC", replace = "REPLACE", over = "OVER", partition = "PARTITION"
     case pool = "POOL", position = "POSITION", preceding = "PRECEDING", precision = "PRECISION", range = "RANGE"
-    case real = "REAL", recursive = "RECURSIVE", reset = "RESET", row = "ROW", rows = "ROWS", run = "RUN"
+    case real = "REAL", recursive = "RECURSIVE", reset = "RESET", restrict = "RESTRICT", row = "ROW", rows = "ROWS", run = "RUN"
     case scenario = "SCENARIO", session = "SESSION", set = "SET", show = "SHOW", smallint = "SMALLINT"
     case substring = "SUBSTRING", test = "TEST", text = "TEXT", time = "TIME", timestamp = "TIMESTAMP"
     case timestamptz = "TIMESTAMPTZ", trim = "TRIM", unbounded = "UNBOUNDED", unknown = "UNKNOWN", uri = "URI"

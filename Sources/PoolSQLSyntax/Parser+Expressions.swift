@@ -392,7 +392,8 @@ extension Parser {
         }
         try expectSymbol(")")
         if peekKeyword(.within), peekKeyword(.group, ahead: 1) { call.withinGroup = try parseWithinGroupClause() }
-        if peekKeyword(.filter), peekSymbol("(", ahead: 1) { call.filter = try parseFilterClause() }
+        // `FILTER (WHERE …)`; `f() filter (x)` in FROM is an alias with a column list, as in PostgreSQL.
+        if peekKeyword(.filter), peekSymbol("(", ahead: 1), peekKeyword(.where, ahead: 2) { call.filter = try parseFilterClause() }
         if peekKeyword(.over) { call.over = try parseOverClause() }
         return call
     }

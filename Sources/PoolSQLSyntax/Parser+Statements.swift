@@ -200,7 +200,7 @@ extension Parser {
         return .alterPool(AlterPool(name: name, action: .set(options)))
     }
 
-    /// drop_statement = "DROP" ( "POOL" | "VIEW" | "TABLE" ) [ "IF" "EXISTS" ] object_name { "," object_name } ;
+    /// drop_statement = "DROP" ( "POOL" | "VIEW" | "TABLE" ) [ "IF" "EXISTS" ] object_name { "," object_name } [ "CASCADE" | "RESTRICT" ] ;
     mutating func parseDropStatement() throws(PoolSQLError) -> Statement {
         try expectKeyword(.drop)
         let kind: ObjectKind
@@ -216,7 +216,9 @@ extension Parser {
         let ifExists = consumeKeywords(.if, .exists)
         var names = [try parseObjectName()]
         while consumeSymbol(",") { names.append(try parseObjectName()) }
-        return .drop(Drop(kind: kind, ifExists: ifExists, names: names))
+        let cascade = consumeKeyword(.cascade)
+        if !cascade { _ = consumeKeyword(.restrict) }
+        return .drop(Drop(kind: kind, ifExists: ifExists, names: names, cascade: cascade))
     }
 
     /// check_pool_statement = "CHECK" "POOL" identifier ;

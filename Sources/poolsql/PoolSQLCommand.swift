@@ -34,7 +34,7 @@ struct PoolSQLCommand: ParsableCommand {
     @Flag(name: .customLong("no-init"), help: "Do not run an init file.")
     var noInit = false
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the engine's persistent state (default: $POOLSQL_DATA_DIR).", valueName: "DIR"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the engine's persistent state (default: $POOLSQL_DATA_DIR, else $XDG_DATA_HOME/poolsql or ~/.local/share/poolsql).", valueName: "DIR"))
     var dataDirectory: String?
 
     @Flag(name: [.customShort("v"), .customLong("version")], help: "Print the version and exit.")

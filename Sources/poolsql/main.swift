@@ -24,7 +24,15 @@ if command.version {
 }
 
 let environment = ProcessInfo.processInfo.environment
+/// Where views and other state live when neither --data-dir nor POOLSQL_DATA_DIR says:
+/// `$XDG_DATA_HOME/poolsql`, else `~/.local/share/poolsql` (created on first write).
+func defaultDataDirectory(_ environment: [String: String]) -> String? {
+    if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/poolsql" }
+    guard let home = environment["HOME"], !home.isEmpty else { return nil }
+    return home + "/.local/share/poolsql"
+}
 let dataDirectory = command.dataDirectory ?? environment["POOLSQL_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+    ?? defaultDataDirectory(environment)
 
 let engine: Engine
 do {

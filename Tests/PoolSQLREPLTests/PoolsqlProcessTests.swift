@@ -34,6 +34,9 @@ struct PoolsqlProcessTests {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("poolsql-no-home-\(UUID().uuidString)").path
         environment["POOLSQL_HISTFILE"] = "/dev/null"
+        // Views go to the throw-away HOME unless a test names a data directory.
+        environment["XDG_DATA_HOME"] = nil
+        environment["POOLSQL_DATA_DIR"] = nil
         environment.merge(extra) { _, new in new }
         process.environment = environment
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
