@@ -1,0 +1,62 @@
+import Foundation
+
+/// The PostgreSQL server the differential test talks to: the one `POOLSQL_TEST_POSTGRES` names,
+/// or (outside CI only) a throw-away server this process starts and stops with
+/// `scripts/postgres.sh`.
+struct DifferentialServer {
+    var postgres: DifferentialPostgres
+    var startedIn: String?
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static func acquire() throws -> DifferentialServer {
+        let environment = ProcessInfo.processInfo.environment
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/psql") else {
+            throw DifferentialPostgres.SetupError(description: "no /usr/bin/psql: install Debian's postgresql (scripts/setup.sh)")
+        }
+        if let connection = environment["POOLSQL_TEST_POSTGRES"], !connection.isEmpty {
+            return DifferentialServer(postgres: DifferentialPostgres(connection: connection))
+        }
+        if environment["CI"] == "true" {
+            throw DifferentialPostgres.SetupError(description: "CI=true but POOLSQL_TEST_POSTGRES is not set: .ci/run starts PostgreSQL with scripts/postgres.sh and exports it")
+        }
+        let directory = "/tmp/poolsql-pg-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        let (status, output) = try script(["start", directory])
+        guard status == 0 else {
+            throw DifferentialPostgres.SetupError(description: "scripts/postgres.sh start failed: \(output); set POOLSQL_TEST_POSTGRES to a PostgreSQL 15 server")
+        }
+        let connection = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return DifferentialServer(postgres: DifferentialPostgres(connection: connection), startedIn: directory)
+    }
+
+    func release() {
+        guard let startedIn else { return }
+        _ = try? DifferentialServer.script(["stop", startedIn])
+        try? FileManager.default.removeItem(atPath: startedIn)
+    }
+
+    /// A new database with the fixtures of `slt/fixtures.sql` loaded.
+    func freshDatabase() throws -> DifferentialPostgres {
+        let name = "poolsql_diff_\(ProcessInfo.processInfo.processIdentifier)"
+        try postgres.runScript("DROP DATABASE IF EXISTS \(name);\nCREATE DATABASE \(name);\n")
+        let database = postgres.database(name)
+        let fixtures = try String(contentsOf: SLTTests.directory.appendingPathComponent("fixtures.sql"), encoding: .utf8)
+        try database.runScript(fixtures)
+        return database
+    }
+
+    private static func script(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [repositoryRoot.appendingPathComponent("scripts/postgres.sh").path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
