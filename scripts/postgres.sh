@@ -20,6 +20,13 @@ as_owner() {
 
 case "$cmd" in
 start)
+    # The server outlives this script: close every inherited descriptor beyond stdio so it keeps
+    # none of its caller's pipes open (a caller waiting for end-of-file, or Foundation's Process
+    # watching for its child's exit, would wait forever).
+    for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     if [ ! -x "$bin/initdb" ]; then
         echo "postgres.sh: no PostgreSQL 15 at $bin (Debian package postgresql-15; scripts/setup.sh installs it)" >&2
         exit 1

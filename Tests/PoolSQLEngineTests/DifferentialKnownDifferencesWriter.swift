@@ -4,7 +4,7 @@ extension DifferentialRun {
     /// Feature names for KNOWN_DIFFERENCES.md, most specific first: the first that the SQL
     /// mentions names the row, so the engine work can be grouped by feature.
     static let features: [(needle: String, feature: String)] = [
-        ("percentile_cont", "percentile_cont"), ("percentile_disc", "percentile_disc"), ("mode()", "mode()"),
+        ("make_interval", "make_interval"), ("unnest(", "unnest"), ("percentile_cont(array", "percentile of an array of fractions"), ("percentile_disc(array", "percentile of an array of fractions"), ("percentile_cont", "percentile_cont"), ("percentile_disc", "percentile_disc"), ("mode()", "mode()"),
         ("to_char", "to_char"), ("to_timestamp", "to_timestamp"), ("make_interval", "make_interval"),
         ("date_trunc", "date_trunc"), ("date_part", "date_part/extract"), ("extract(", "date_part/extract"),
         ("age(", "age"), ("string_agg", "string_agg"), ("array_agg", "array_agg"), ("unnest", "unnest"),
@@ -19,7 +19,15 @@ extension DifferentialRun {
         ("with ", "CTEs"), ("join", "joins"), ("group by", "GROUP BY"), ("::", "casts"), ("cast(", "casts"),
     ]
 
-    static func feature(of sql: String) -> String {
+    /// The feature a difference belongs to: the function PoolSQL does not know, else the first
+    /// feature the SQL mentions.
+    static func feature(of sql: String, poolSQL: String) -> String {
+        if let range = poolSQL.range(of: #"function [a-z_]+\("#, options: .regularExpression) {
+            return String(poolSQL[range].dropFirst(9).dropLast()) + "()"
+        }
+        if let range = poolSQL.range(of: #"operator does not exist: [^/]*"#, options: .regularExpression) {
+            return "operator " + poolSQL[range].dropFirst(25).trimmingCharacters(in: .whitespaces)
+        }
         let lowered = sql.lowercased()
         return features.first { lowered.contains($0.needle) }?.feature ?? "expressions"
     }
@@ -46,7 +54,7 @@ extension DifferentialRun {
             """
         for d in differences {
             let old = previous.entries.first { $0.file == d.file && $0.line == d.line }
-            let feature = old?.feature.isEmpty == false ? old?.feature ?? "" : feature(of: d.sql)
+            let feature = old?.feature.isEmpty == false ? old?.feature ?? "" : feature(of: d.sql, poolSQL: d.poolSQL)
             text += "| `\(d.file):\(d.line)` | \(feature) | PoolSQL: \(cell(d.poolSQL)) / PostgreSQL: \(cell(d.postgres)) |\n"
         }
         return text

@@ -38,7 +38,7 @@ struct DifferentialPostgres: Sendable {
     /// Runs one statement and returns its rows (with the column types, from `\gdesc`, when asked)
     /// or its error.
     func run(_ sql: String, searchPath: String, describe: Bool = false) throws -> Outcome {
-        let result = try invoke(sql + "\n;\n", arguments: ["-q", "--csv", "-t"], searchPath: searchPath)
+        let result = try invoke(sql + "\n;\n", arguments: ["-q", "--csv", "-t", "-P", "null=\(DifferentialPostgres.nullMarker)"], searchPath: searchPath)
         if let error = DifferentialPostgres.parseError(result.stderr) { return .error(sqlstate: error.0, message: error.1) }
         guard result.status == 0 else {
             throw SetupError(description: "psql failed (\(result.status)): \(result.stderr)")
@@ -91,42 +91,47 @@ struct DifferentialPostgres: Sendable {
         return (code, String(message))
     }
 
-    /// psql's `--csv` output: RFC 4180 quoting; an unquoted empty field is NULL, `""` the empty string.
+    /// What psql prints for NULL (`-P null=…`): psql's CSV output leaves both NULL and the empty
+    /// string unquoted and empty, so NULL gets a marker no corpus value contains.
+    static let nullMarker = "\u{27E8}NULL\u{27E9}"
+
+    /// psql's `--csv` output (RFC 4180 quoting), split on Unicode scalars so a combining mark
+    /// after a comma does not hide the comma; the null marker becomes nil.
     static func parseCSV(_ text: String) -> [[String?]] {
         var rows: [[String?]] = []
         var row: [String?] = []
-        var field = ""
-        var quoted = false, wasQuoted = false, inQuotes = false
-        var chars = Array(text).makeIterator()
-        var pending: Character? = nil
+        var field = String.UnicodeScalarView()
+        var wasQuoted = false, inQuotes = false, any = false
+        var scalars = Array(text.unicodeScalars)[...]
         func endField() {
-            row.append(field.isEmpty && !wasQuoted ? nil : field)
-            field = ""; wasQuoted = false; quoted = false
+            let value = String(field)
+            row.append(!wasQuoted && value == nullMarker ? nil : value)
+            field = String.UnicodeScalarView(); wasQuoted = false
         }
-        while let c = pending ?? chars.next() {
-            pending = nil
+        while let c = scalars.popFirst() {
+            any = true
             if inQuotes {
                 if c == "\"" {
-                    if let next = chars.next() {
-                        if next == "\"" { field.append("\"") } else { inQuotes = false; pending = next }
-                    } else { inQuotes = false }
+                    if scalars.first == "\"" { field.append("\""); scalars.removeFirst() } else { inQuotes = false }
                 } else {
                     field.append(c)
                 }
                 continue
             }
             switch c {
-            case "\"" where field.isEmpty && !quoted:
-                inQuotes = true; quoted = true; wasQuoted = true
+            case "\"" where field.isEmpty:
+                inQuotes = true; wasQuoted = true
             case ",":
                 endField()
-            case "\n", "\r\n":
-                endField(); rows.append(row); row = []
+            case "\r":
+                continue
+            case "\n":
+                endField(); rows.append(row); row = []; any = false
             default:
                 field.append(c)
             }
         }
-        if !field.isEmpty || wasQuoted || !row.isEmpty { endField(); rows.append(row) }
+        if any { endField(); rows.append(row) }
         return rows
     }
 }

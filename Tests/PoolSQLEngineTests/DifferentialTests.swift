@@ -31,11 +31,13 @@ import Testing
     }
 
     @Test func csvParsingKeepsNullAndEmptyApart() {
-        let rows = DifferentialPostgres.parseCSV("a,,\"\"\n\"x,\"\"y\"\"\",1,\n\n")
-        #expect(rows.count == 3)
+        let null = DifferentialPostgres.nullMarker
+        let rows = DifferentialPostgres.parseCSV("a,\(null),\n\"x,\"\"y\"\"\",1,\(null)\n\n,\u{301}x\n")
+        #expect(rows.count == 4)
         #expect(rows[0] == ["a", nil, ""])
         #expect(rows[1] == ["x,\"y\"", "1", nil])
-        #expect(rows[2] == [nil])
+        #expect(rows[2] == [""])
+        #expect(rows[3] == ["", "\u{301}x"])
     }
 
     @Test func corpusAgreesWithPostgreSQL() throws {
