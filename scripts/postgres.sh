@@ -38,6 +38,10 @@ start)
         user=postgres
         chown postgres "$dir"
         chmod 0755 "$dir"
+        if ! runuser -u postgres -- test -w "$dir"; then
+            echo "postgres.sh: the postgres user cannot write $dir (is a parent directory private?)" >&2
+            exit 1
+        fi
     fi
     data="$dir/pgdata"
     if [ ! -f "$data/PG_VERSION" ]; then
