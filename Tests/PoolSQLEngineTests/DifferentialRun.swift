@@ -30,6 +30,7 @@ struct DifferentialRun {
     let known: DifferentialKnownDifferences
     let mode: Mode
     var queries = 0, statements = 0, agreeing = 0, knownDifferent = 0, skipped = 0
+    var queriesAgreeing = 0, queriesKnownDifferent = 0
     var differences: [Difference] = []
     var problems: [String] = []
     var seenKnown: Set<String> = []
@@ -41,7 +42,8 @@ struct DifferentialRun {
     }
 
     var summary: String {
-        "differential: \(queries) queries and \(statements) statements compared, \(agreeing) agree, "
+        "differential: \(queries) queries (\(queriesAgreeing) agree, \(queriesKnownDifferent) known-different); "
+            + "all records: \(queries) queries and \(statements) statements compared, \(agreeing) agree, "
             + "\(knownDifferent) known-different, \(differences.count - knownDifferent) new differences, \(skipped) # nopg records skipped"
     }
 
@@ -131,8 +133,11 @@ struct DifferentialRun {
                 }
                 differs = pool != .rows(arranged)
             }
+            var isQuery = false
+            if case .query = record.kind { isQuery = true }
             if !differs {
                 agreeing += 1
+                if isQuery { queriesAgreeing += 1 }
                 if isKnown, mode != .complete {
                     problem("listed in KNOWN_DIFFERENCES.md but PoolSQL now agrees with PostgreSQL: remove the entry")
                 }
@@ -141,6 +146,7 @@ struct DifferentialRun {
             differences.append(Difference(file: file, line: record.line, sql: record.sql, poolSQL: pool.text, postgres: pgText))
             if isKnown {
                 knownDifferent += 1
+                if isQuery { queriesKnownDifferent += 1 }
             } else if mode == .check {
                 problem("PoolSQL differs from PostgreSQL\n  PoolSQL:\n      \(pool.text)\n  PostgreSQL:\n      \(pgText)")
             }

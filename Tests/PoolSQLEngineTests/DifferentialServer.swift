@@ -31,15 +31,19 @@ struct DifferentialServer {
         return DifferentialServer(postgres: DifferentialPostgres(connection: connection), startedIn: directory)
     }
 
+    /// Drops the test database and stops a server this process started.
     func release() {
+        try? postgres.runScript("DROP DATABASE IF EXISTS \(DifferentialServer.databaseName);\n")
         guard let startedIn else { return }
         _ = try? DifferentialServer.script(["stop", startedIn])
         try? FileManager.default.removeItem(atPath: startedIn)
     }
 
+    static let databaseName = "poolsql_diff_\(ProcessInfo.processInfo.processIdentifier)"
+
     /// A new database with the fixtures of `slt/fixtures.sql` loaded.
     func freshDatabase() throws -> DifferentialPostgres {
-        let name = "poolsql_diff_\(ProcessInfo.processInfo.processIdentifier)"
+        let name = DifferentialServer.databaseName
         try postgres.runScript("DROP DATABASE IF EXISTS \(name);\nCREATE DATABASE \(name);\n")
         let database = postgres.database(name)
         let fixtures = try String(contentsOf: SLTTests.directory.appendingPathComponent("fixtures.sql"), encoding: .utf8)
