@@ -10,7 +10,7 @@ import PoolSQLSyntax
 ///     statement ok | statement error <SQLSTATE or regex>
 ///     <sql>
 ///
-///     query <column types> [rowsort]
+///     query <column types> [rowsort|valuesort]
 ///     <sql>
 ///     ----
 ///     <expected rows, values separated by spaces; NULL for null>
@@ -21,7 +21,9 @@ import PoolSQLSyntax
 /// Column types: I integer, R float/numeric, T text (or anything shown as text), B boolean,
 /// P timestamp, ? anything. Values print as PostgreSQL's text output (`t`/`f`, `12.50`).
 /// `CREATE TABLE` and `INSERT … VALUES` are run by the runner itself against in-memory tables,
-/// so files can set up their own data on top of the `pools` fixture.
+/// so files can set up their own data on top of the `pools` and `metrics_history` fixtures.
+/// A `# nopg` comment right above a record keeps it out of the differential test (no PostgreSQL
+/// counterpart); records listed in `slt/KNOWN_DIFFERENCES.md` run without comparing results.
 struct SLTRunner {
     struct Failure: CustomStringConvertible {
         var file: String
@@ -31,64 +33,40 @@ struct SLTRunner {
         var description: String { "\(file):\(line): \(message)\n  SQL: \(sql)" }
     }
 
-    var tables: [String: any TableProvider] = ["pools": Fixtures.pools()]
+    var tables: [String: any TableProvider] = ["pools": Fixtures.pools(), "metrics_history": Fixtures.metricsHistory()]
     let context = ExecutionContext(statementTimestamp: Fixtures.statementTimestamp)
+    /// Records listed here give PoolSQL's answer, not PostgreSQL's, yet: they still run (to prove
+    /// they do not crash), but their expected block or error is not compared.
+    var knownDifferences = DifferentialKnownDifferences.shared
 
     var catalog: StaticCatalog { StaticCatalog(tables: tables) }
 
     /// Runs every record; returns the failures and the number of records run.
     mutating func run(file: String, text: String) -> (failures: [Failure], records: Int) {
         var failures: [Failure] = []
-        var records = 0
-        let lines = text.components(separatedBy: "\n")
-        var i = 0
-        while i < lines.count {
-            let line = lines[i].trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { i += 1; continue }
-            let header = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            let startLine = i + 1
-            i += 1
-            var sqlLines: [String] = []
-            while i < lines.count, !lines[i].trimmingCharacters(in: .whitespaces).isEmpty, lines[i] != "----" {
-                sqlLines.append(lines[i]); i += 1
-            }
-            var expected: [String] = []
-            if i < lines.count, lines[i] == "----" {
-                i += 1
-                while i < lines.count, !lines[i].trimmingCharacters(in: .whitespaces).isEmpty {
-                    expected.append(lines[i]); i += 1
-                }
-            }
-            let sql = sqlLines.joined(separator: "\n")
-            records += 1
-            func fail(_ message: String) { failures.append(Failure(file: file, line: startLine, sql: sql, message: message)) }
-            switch header.first {
-            case "statement":
-                let expectError = header.count > 1 && header[1] == "error"
-                let pattern = header.dropFirst(2).joined(separator: " ")
+        let records = SLTRecord.parse(text)
+        for record in records {
+            func fail(_ message: String) { failures.append(Failure(file: file, line: record.line, sql: record.sql, message: message)) }
+            if record.unknownHeader { fail("unknown record type '\(record.header)'"); continue }
+            let known = knownDifferences.contains(file: file, line: record.line)
+            switch record.kind {
+            case .statementOK:
                 do {
-                    _ = try execute(sql)
-                    if expectError { fail("expected error \(pattern), statement succeeded") }
+                    _ = try execute(record.sql)
                 } catch {
-                    if !expectError { fail("unexpected error: \(error.description) \(error.hint ?? "")") } else if !matches(error, pattern) {
-                        fail("expected error matching '\(pattern)', got \(error.code): \(error.message)")
-                    }
+                    if !known { fail("unexpected error: \(error.description) \(error.hint ?? "")") }
                 }
-            case "query":
-                if header.count > 1, header[1] == "error" {
-                    let pattern = header.dropFirst(2).joined(separator: " ")
-                    do {
-                        _ = try execute(sql)
-                        fail("expected error \(pattern), query succeeded")
-                    } catch {
-                        if !matches(error, pattern) { fail("expected error matching '\(pattern)', got \(error.code): \(error.message)") }
-                    }
-                    continue
-                }
-                let types = header.count > 1 ? Array(header[1]) : []
-                let rowsort = header.contains("rowsort")
+            case let .error(pattern):
                 do {
-                    let result = try execute(sql)
+                    _ = try execute(record.sql)
+                    if !known { fail("expected error \(pattern), statement succeeded") }
+                } catch {
+                    if !known, !matches(error, pattern) { fail("expected error matching '\(pattern)', got \(error.code): \(error.message)") }
+                }
+            case let .query(types, sort):
+                do {
+                    let result = try execute(record.sql)
+                    if known { continue }
                     if !types.isEmpty, types.count != result.columns.count {
                         fail("expected \(types.count) columns, got \(result.columns.count)")
                         continue
@@ -96,20 +74,17 @@ struct SLTRunner {
                     for (t, column) in zip(types, result.columns) where !SLTRunner.typeMatches(t, column.type) {
                         fail("column \(column.name): type \(column.type) does not match '\(t)'")
                     }
-                    var actual = result.rows.map { SLTRunner.normalize($0.map(SLTRunner.render).joined(separator: " ")) }
-                    var wanted = expected.map(SLTRunner.normalize)
-                    if rowsort { actual.sort(); wanted.sort() }
+                    let actual = SLTRecord.arrange(result.rows.map { $0.map(SLTRunner.render) }, sort)
+                    let wanted = record.arrangedExpected(sort)
                     if actual != wanted {
                         fail("result mismatch\n  expected:\n    " + wanted.joined(separator: "\n    ") + "\n  actual:\n    " + actual.joined(separator: "\n    "))
                     }
                 } catch {
-                    fail("unexpected error: \(error.description) \(error.hint ?? "")")
+                    if !known { fail("unexpected error: \(error.description) \(error.hint ?? "")") }
                 }
-            default:
-                fail("unknown record type '\(line)'")
             }
         }
-        return (failures, records)
+        return (failures, records.count)
     }
 
     /// Runs one statement. Queries and EXPLAIN go through the engine; CREATE TABLE and INSERT
