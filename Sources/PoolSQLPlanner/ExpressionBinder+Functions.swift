@@ -15,11 +15,18 @@ extension ExpressionBinder {
         if ExpressionBinder.windowOnlyNames.contains(name) {
             throw PoolSQLError(.wrongObjectType, "window function \(name) requires an OVER clause", range: range)
         }
+        var args: [BoundExpr] = []
+        for a in call.arguments { args.append(try bind(a)) }
+        if call.name.parts.count == 1, ScalarFunction.named(name) == nil {
+            // An unknown name: PostgreSQL lists the argument types (WITHIN GROUP keys last).
+            var types = args.map(\.type.postgresName)
+            for item in call.withinGroup { types.append(try bind(item.expr).type.postgresName) }
+            throw PoolSQLError(.undefinedFunction, "function \(name)(\(types.joined(separator: ", "))) does not exist",
+                               hint: ExpressionBinder.unknownFunctionHint(name), range: range)
+        }
         if call.distinct || !call.orderBy.isEmpty || !call.withinGroup.isEmpty || call.filter != nil || call.star {
             throw PoolSQLError(.syntaxError, "DISTINCT, ORDER BY, FILTER and * are only allowed in aggregate calls", range: range)
         }
-        var args: [BoundExpr] = []
-        for a in call.arguments { args.append(try bind(a)) }
         let argRanges = call.arguments.map(\.range)
         let qualified = call.name.parts.count > 1 && !(call.name.parts.count == 2 && call.name.parts[0].value == "pg_catalog")
 
@@ -30,9 +37,8 @@ extension ExpressionBinder {
                                     hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
                                     range: range)
             }
-            let candidates = ScalarFunction.knownNames + Array(ExpressionBinder.aggregateNames)
-            let hint = ClosestName.find(name, in: candidates).map { "did you mean \($0)()?" }
-            return PoolSQLError(.undefinedFunction, "function \(signature) does not exist", hint: hint, range: range)
+            return PoolSQLError(.undefinedFunction, "function \(signature) does not exist",
+                                hint: ExpressionBinder.unknownFunctionHint(name), range: range)
         }
         guard !qualified, let function = ScalarFunction.named(name) else { throw noSuchFunction() }
 
@@ -163,6 +169,17 @@ extension ExpressionBinder {
             return .function(function, coerced, type: .text, range: range)
         }
     }
+
+    /// The hint for a function name PoolSQL does not know: the closest known function when
+    /// the name looks misspelt, otherwise PostgreSQL's own hint.
+    static func unknownFunctionHint(_ name: String) -> String {
+        let candidates = ScalarFunction.knownNames + Array(aggregateNames) + Array(windowOnlyNames) + tableFunctionNames
+        if let closest = ClosestName.find(name, in: candidates) { return "did you mean \(closest)()?" }
+        return "No function matches the given name and argument types. You might need to add explicit type casts."
+    }
+
+    /// Functions that return rows, usable in FROM.
+    static let tableFunctionNames = ["generate_series", "unnest"]
 
     /// EXTRACT(field FROM x), SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(… FROM x):
     /// the SQL-syntax forms of date_part/substring/strpos/btrim.
