@@ -79,9 +79,10 @@ extension Value {
             if case let .varchar(length?) = type, s.count > length { s = String(s.prefix(length)) }
             return .text(s)
         case .timestamp, .timestamptz:
+            let kind: Timestamp.Kind = type == .timestamptz ? .timestamptz : .timestamp
             switch self {
-            case .timestamp: return self
-            case let .text(s): return .timestamp(try Timestamp(parsing: s, applyZone: type == .timestamptz))
+            case let .timestamp(t): return .timestamp(t.with(kind: kind))
+            case let .text(s): return .timestamp(try Timestamp(parsing: s, applyZone: type == .timestamptz).with(kind: kind))
             default: break
             }
         case .date:
@@ -89,9 +90,15 @@ extension Value {
             case let .timestamp(t):
                 var f = t.fields
                 f.hour = 0; f.minute = 0; f.second = 0; f.microsecond = 0
-                return .timestamp(Timestamp(fields: f))
+                return .timestamp(Timestamp(fields: f, kind: .date))
             case let .text(s):
-                return try Value.text(s).cast(to: .timestamp).cast(to: .date)
+                do {
+                    return try Value.text(s).cast(to: .timestamp).cast(to: .date)
+                } catch {
+                    var e = error
+                    e.message = e.message.replacingOccurrences(of: "type timestamp", with: "type date")
+                    throw e
+                }
             default: break
             }
         case .interval:

@@ -198,7 +198,7 @@ extension ScalarFunction {
         case .coalesce:
             return values.first(where: { !$0.isNull }) ?? .null
         case .now:
-            return .timestamp(context.statementTimestamp)
+            return .timestamp(context.statementTimestamp.with(kind: .timestamptz))
         case .concat:
             return .text(values.filter { !$0.isNull }.map(BoundExpr.textForConcat).joined())
         case .nullif:

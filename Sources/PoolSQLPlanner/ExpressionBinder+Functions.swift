@@ -131,7 +131,7 @@ extension ExpressionBinder {
             case .interval: throw PoolSQLError.notSupported("date_trunc on intervals", range: range)
             default: throw noSuchFunction()
             }
-            let type: DataType = function == .dateTrunc ? (value.type == .timestamptz ? .timestamptz : .timestamp)
+            let type: DataType = function == .dateTrunc ? (value.type == .timestamp ? .timestamp : .timestamptz)
                 : function == .datePart ? .doublePrecision : .numeric(precision: nil, scale: nil)
             return .function(function, [field, value], type: type, range: range)
         case .substring:

@@ -244,6 +244,7 @@ struct ExpressionBinder {
             switch kind {
             case .currentTimestamp: return .function(.now, [], type: .timestamptz, range: range)
             case .localTimestamp: return .cast(.function(.now, [], type: .timestamptz, range: range), to: .timestamp, range: range)
+            case .currentDate: return .cast(.function(.now, [], type: .timestamptz, range: range), to: .date, range: range)
             default: throw PoolSQLError.notSupported(kind.rawValue, range: range)
             }
         }
@@ -409,6 +410,12 @@ struct ExpressionBinder {
             } else {
                 result = TypeCoercion.commonType([a, b]).type
             }
+        case (.datetime, .numeric) where a == .date && b.isInteger && (op == .add || op == .subtract):
+            result = .date
+        case (.numeric, .datetime) where b == .date && a.isInteger && op == .add:
+            result = .date
+        case (.datetime, .datetime) where op == .subtract && a == .date && b == .date:
+            result = .integer
         case (.datetime, .interval) where op == .add || op == .subtract:
             result = a == .timestamptz ? .timestamptz : .timestamp
         case (.interval, .datetime) where op == .add:

@@ -32,7 +32,7 @@ extension ScalarFunction {
             return self == .extract ? .numeric(n) : .double(n.doubleValue)
         case .dateTrunc:
             guard case let .text(field) = values[0], case let .timestamp(t) = values[1] else { return nil }
-            return .timestamp(try ScalarFunction.truncate(t, to: field.lowercased(), type: type))
+            return .timestamp(try ScalarFunction.truncate(t, to: field.lowercased(), type: type).with(kind: type == .timestamptz ? .timestamptz : .timestamp))
         case .substring:
             guard case let .text(s) = values[0], case let .int(start) = values[1] else { return nil }
             // Positions count code points, as in PostgreSQL.
