@@ -96,13 +96,11 @@ extension ExpressionBinder {
             return .function(.nullif, [a, b], type: a.type, range: range)
         case .power, .sqrt:
             guard args.count == (function == .power ? 2 : 1) else { throw noSuchFunction() }
+            // numeric when a numeric meets no float; double precision otherwise.
+            guard let type = mathVariant(args) else { throw noSuchFunction() }
             var coerced: [BoundExpr] = []
-            for (i, a) in args.enumerated() {
-                if case .numeric = a.type { throw PoolSQLError.notSupported("\(function.rawValue)(numeric)", range: range) }
-                guard a.type.isNumeric || a.type == .unknown else { throw noSuchFunction() }
-                coerced.append(try coerce(a, to: .doublePrecision, range: argRanges[i]))
-            }
-            return .function(function, coerced, type: .doublePrecision, range: range)
+            for (i, a) in args.enumerated() { coerced.append(try coerce(a, to: type, range: argRanges[i])) }
+            return .function(function, coerced, type: type, range: range)
         case .floor, .ceil, .trunc:
             guard args.count == 1 || (function == .trunc && args.count == 2) else { throw noSuchFunction() }
             var x = args[0]
@@ -127,10 +125,10 @@ extension ExpressionBinder {
             if value.type == .unknown { value = try coerce(value, to: .timestamp, range: argRanges[1]) }
             switch value.type {
             case .timestamp, .timestamptz, .date: break
-            case .interval where function != .dateTrunc: break
-            case .interval: throw PoolSQLError.notSupported("date_trunc on intervals", range: range)
+            case .interval: break
             default: throw noSuchFunction()
             }
+            if function == .dateTrunc, value.type == .interval { return .function(.dateTrunc, [field, value], type: .interval, range: range) }
             let type: DataType = function == .dateTrunc ? (value.type == .timestamp ? .timestamp : .timestamptz)
                 : function == .datePart ? .doublePrecision : .numeric(precision: nil, scale: nil)
             return .function(function, [field, value], type: type, range: range)
@@ -155,7 +153,7 @@ extension ExpressionBinder {
             for (i, a) in args.enumerated() { coerced.append(try coerce(a, to: .text, range: argRanges[i])) }
             let type: DataType = function == .strpos ? .integer : function == .startsWith ? .boolean : .text
             return .function(function, coerced, type: type, range: range)
-        case .regexMatch, .likeEscape, .makeArray, .arraySubscript:
+        case .regexMatch, .likeEscape, .makeArray, .arraySubscript, .arraySlice, .regexSubstring:
             throw noSuchFunction()
         case .left, .right, .splitPart:
             guard args.count == (function == .splitPart ? 3 : 2) else { throw noSuchFunction() }
@@ -167,6 +165,8 @@ extension ExpressionBinder {
                 coerced.append(wantsText ? try coerce(c, to: .text, range: argRanges[i]) : c)
             }
             return .function(function, coerced, type: .text, range: range)
+        default:
+            return try bindLibraryFunction(function, call: call, args: args, argRanges: argRanges, range: range, noSuchFunction: noSuchFunction)
         }
     }
 
@@ -174,7 +174,7 @@ extension ExpressionBinder {
     /// the name looks misspelt, otherwise PostgreSQL's own hint.
     static func unknownFunctionHint(_ name: String) -> String {
         let candidates = ScalarFunction.knownNames + Array(aggregateNames) + Array(windowOnlyNames) + tableFunctionNames
-        if let closest = ClosestName.find(name, in: candidates) { return "did you mean \(closest)()?" }
+        if let closest = ClosestName.find(name, in: candidates), closest != name { return "did you mean \(closest)()?" }
         return "No function matches the given name and argument types. You might need to add explicit type casts."
     }
 

@@ -204,6 +204,17 @@ struct ExpressionBinder {
             }
             if let from {
                 let start = try bind(from)
+                if TypeCoercion.isStringLike(start.type) || start.type == .unknown {
+                    // SUBSTRING(text FROM pattern): a POSIX regular expression.
+                    let text = try bind(value)
+                    guard isTextual(text.type) else {
+                        throw PoolSQLError(.undefinedFunction, "function substring(\(text.type.postgresName), \(start.type.postgresName)) does not exist",
+                                           hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
+                                           range: range)
+                    }
+                    return .function(.regexSubstring, [try coerce(text, to: .text, range: value.range), try coerce(start, to: .text, range: from.range)],
+                                     type: .text, range: range)
+                }
                 guard start.type.isInteger || start.type == .unknown else {
                     throw PoolSQLError.notSupported("SUBSTRING with a regular expression", range: range)
                 }
@@ -229,6 +240,19 @@ struct ExpressionBinder {
             guard case let .array(elementType) = array.type else {
                 throw PoolSQLError(.datatypeMismatch, "cannot subscript type \(array.type.postgresName) because it does not support subscripting",
                                    range: arrayExpr.range)
+            }
+            if case let .slice(lower, upper) = sub {
+                // a[lo:hi]: either bound may be left out.
+                var bounds: [BoundExpr] = []
+                for bound in [lower, upper] {
+                    guard let bound else { bounds.append(.literal(.null, .integer)); continue }
+                    let b = try coerce(try bind(bound), to: .integer, range: bound.range)
+                    guard b.type.isInteger else {
+                        throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: bound.range)
+                    }
+                    bounds.append(b)
+                }
+                return .function(.arraySlice, [array] + bounds, type: array.type, range: range)
             }
             guard case let .index(indexExpr) = sub else {
                 throw PoolSQLError.notSupported("array slices", range: range)
@@ -363,17 +387,21 @@ struct ExpressionBinder {
             if l.type == .unknown { l = try coerce(l, to: .doublePrecision, range: lExpr.range) }
             if r.type == .unknown { r = try coerce(r, to: .doublePrecision, range: rExpr.range) }
             guard l.type.isNumeric, r.type.isNumeric else { throw operatorDoesNotExist("^", l.type, r.type, range: range) }
-            // Any float operand makes it double precision ^ double precision; numeric ^ numeric
-            // (exact decimal powers) is not implemented.
+            // Any float operand makes it double precision ^ double precision; a numeric operand
+            // with no float makes it numeric ^ numeric; integers alone go to double precision.
             let isFloat: (DataType) -> Bool = { $0 == .doublePrecision || $0 == .real }
             let isNumeric: (DataType) -> Bool = { if case .numeric = $0 { return true } else { return false } }
             if !isFloat(l.type) && !isFloat(r.type) && (isNumeric(l.type) || isNumeric(r.type)) {
-                throw PoolSQLError.notSupported("numeric ^ numeric", range: range)
+                let numeric = DataType.numeric(precision: nil, scale: nil)
+                return .function(.power, [try coerce(l, to: numeric, range: lExpr.range), try coerce(r, to: numeric, range: rExpr.range)],
+                                 type: numeric, range: range)
             }
             return .function(.power, [try coerce(l, to: .doublePrecision, range: lExpr.range), try coerce(r, to: .doublePrecision, range: rExpr.range)],
                              type: .doublePrecision, range: range)
         case .concat:
             var l = try bind(lExpr), r = try bind(rExpr)
+            if case .array = l.type { return try bindArrayConcatenation(l, r, lRange: lExpr.range, rRange: rExpr.range, range: range) }
+            if case .array = r.type { return try bindArrayConcatenation(l, r, lRange: lExpr.range, rRange: rExpr.range, range: range) }
             guard isTextual(l.type) || isTextual(r.type) else { throw operatorDoesNotExist("||", l.type, r.type, range: range) }
             if l.type == .unknown { l = try coerce(l, to: .text, range: lExpr.range) }
             if r.type == .unknown { r = try coerce(r, to: .text, range: rExpr.range) }

@@ -245,7 +245,14 @@ extension FunctionCall: CustomStringConvertible {
         }
         var s = shownName + "("
         if distinct { s += "DISTINCT " }
-        s += star ? "*" : list(arguments)
+        if star {
+            s += "*"
+        } else {
+            s += arguments.enumerated().map { i, a in
+                if i < argumentNames.count, let argumentName = argumentNames[i] { return "\(argumentName) => \(a)" }
+                return a.description
+            }.joined(separator: ", ")
+        }
         if !orderBy.isEmpty { s += " ORDER BY " + list(orderBy) }
         s += ")"
         if !withinGroup.isEmpty { s += " WITHIN GROUP (ORDER BY " + list(withinGroup) + ")" }

@@ -387,7 +387,18 @@ extension Parser {
             } else {
                 _ = consumeKeyword(.all)
             }
-            call.arguments = try parseExpressionList()
+            // Arguments, each optionally named (`make_interval(days => 3)`).
+            repeat {
+                if atIdentifier, peekSymbol("=>", ahead: 1) {
+                    let argumentName = try parseIdentifier()
+                    try expectSymbol("=>")
+                    while call.argumentNames.count < call.arguments.count { call.argumentNames.append(nil) }
+                    call.argumentNames.append(argumentName)
+                } else if !call.argumentNames.isEmpty {
+                    throw PoolSQLError.syntax("positional argument cannot follow named argument", at: current.range)
+                }
+                call.arguments.append(try parseExpression())
+            } while consumeSymbol(",")
             if peekKeyword(.order) { call.orderBy = try parseOrderByClause() }
         }
         try expectSymbol(")")
