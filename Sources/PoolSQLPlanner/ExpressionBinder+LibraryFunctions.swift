@@ -227,8 +227,14 @@ extension ExpressionBinder {
         let names = ["years", "months", "weeks", "days", "hours", "mins", "secs"]
         var slots: [BoundExpr?] = Array(repeating: nil, count: names.count)
         guard args.count <= names.count else { throw noSuchFunction() }
+        var sawName = false
         for (i, a) in args.enumerated() {
             let slot: Int
+            let isNamed = i < call.argumentNames.count && call.argumentNames[i] != nil
+            if sawName && !isNamed {
+                throw PoolSQLError(.syntaxError, "positional argument cannot follow named argument", range: argRanges[i])
+            }
+            sawName = sawName || isNamed
             if i < call.argumentNames.count, let name = call.argumentNames[i] {
                 guard let s = names.firstIndex(of: name.value) else { throw noSuchFunction() }
                 slot = s

@@ -387,17 +387,15 @@ extension Parser {
             } else {
                 _ = consumeKeyword(.all)
             }
-            // Arguments, each optionally named (`make_interval(days => 3)`).
             repeat {
-                if atIdentifier, peekSymbol("=>", ahead: 1) {
-                    let argumentName = try parseIdentifier()
-                    try expectSymbol("=>")
+                let (argumentName, argument) = try parseFunctionArgument()
+                if let argumentName {
                     while call.argumentNames.count < call.arguments.count { call.argumentNames.append(nil) }
                     call.argumentNames.append(argumentName)
                 } else if !call.argumentNames.isEmpty {
-                    throw PoolSQLError.syntax("positional argument cannot follow named argument", at: current.range)
+                    call.argumentNames.append(nil)
                 }
-                call.arguments.append(try parseExpression())
+                call.arguments.append(argument)
             } while consumeSymbol(",")
             if peekKeyword(.order) { call.orderBy = try parseOrderByClause() }
         }
@@ -406,6 +404,17 @@ extension Parser {
         if peekKeyword(.filter), peekSymbol("(", ahead: 1) { call.filter = try parseFilterClause() }
         if peekKeyword(.over) { call.over = try parseOverClause() }
         return call
+    }
+
+    /// A function argument, optionally named: `make_interval(days => 3)` (PostgreSQL's
+    /// `name => value`; the binder rejects a positional argument after named ones).
+    mutating func parseFunctionArgument() throws(PoolSQLError) -> (Ident?, Expr) {
+        var argumentName: Ident?
+        if atIdentifier, peekSymbol("=>", ahead: 1) {
+            argumentName = try parseIdentifier()
+            try expectSymbol("=>")
+        }
+        return (argumentName, try parseExpression())
     }
 
     /// within_group_clause = "WITHIN" "GROUP" "(" order_by_clause ")" ;
