@@ -88,7 +88,9 @@ extension Parser {
             if s == "[" { return .subscripted }
             if s == "::" { return .cast }
             return Parser.symbolOperators[s]?.precedence
-        case .word:
+        case let .word(word):
+            // `x AT TIME ZONE z` binds tighter than `^` and looser than unary minus.
+            if Parser.fold(word) == "at", peekKeyword(.time, ahead: 1), peekKeyword(.zone, ahead: 2) { return .unary }
             switch current.kind.keyword {
             case .or?: return .or
             case .and?: return .and
@@ -113,6 +115,11 @@ extension Parser {
         case .isTest: kind = try parseIsTest(left)
         case .betweenInLike: kind = try parsePredicateSuffix(left)
         case .subscripted: kind = .subscripted(left, try parseSubscript())
+        case .unary:
+            // AT TIME ZONE zone: PostgreSQL's timezone(zone, value).
+            advance(); advance(); advance()
+            let zone = try parseSubexpression(.unary)
+            kind = .function(FunctionCall(name: ObjectName(Ident("timezone")), arguments: [zone, left]))
         case .cast:
             advance()
             kind = .cast(left, try parseDataType(), syntax: .doubleColon)
@@ -338,6 +345,54 @@ extension Parser {
         return Expr(.literal(literal), range: token.range)
     }
 
+    /// `INTERVAL '1' DAY`, `INTERVAL '1:30' HOUR TO MINUTE`: a unit after an interval literal
+    /// gives a bare number that unit, and drops the fields below the last unit, as PostgreSQL
+    /// does. Returns the literal's text with that applied (the qualifier is not kept).
+    mutating func parseIntervalQualifier(_ text: String) throws(PoolSQLError) -> String {
+        let units = ["year", "month", "day", "hour", "minute", "second"]
+        func unitHere(_ ahead: Int) -> String? {
+            guard case let .word(w) = (ahead == 0 ? current : peek(ahead)).kind else { return nil }
+            let folded = Parser.fold(w)
+            return units.contains(folded) ? folded : nil
+        }
+        guard let first = unitHere(0) else { return text }
+        let startRange = current.range
+        advance()
+        var last = first
+        if case let .word(w) = current.kind, Parser.fold(w) == "to", let second = unitHere(1) {
+            advance(); advance()
+            last = second
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var value = text
+        if first == last, !trimmed.isEmpty, Double(trimmed) != nil {
+            value = trimmed + " " + first
+        } else if first == "hour" || first == "minute", last != first, !trimmed.contains(" "), trimmed.contains(":"),
+                  first == "minute" || trimmed.split(separator: ":").count == 2 && last == "minute" {
+            // '1:30' HOUR TO MINUTE is 1 hour 30 minutes; MINUTE TO SECOND reads mm:ss.
+            value = first == "minute" ? "00:" + trimmed : trimmed
+        }
+        let parsed: Interval
+        do {
+            parsed = try Interval(parsing: value)
+        } catch {
+            var e = error
+            if e.range == nil { e.range = startRange }
+            throw e
+        }
+        // Keep only the fields down to the last unit.
+        var months = parsed.months, days = parsed.days, micros = parsed.microseconds
+        switch last {
+        case "year": months = months / 12 * 12; days = 0; micros = 0
+        case "month": days = 0; micros = 0
+        case "day": micros = 0
+        case "hour": micros = micros / 3_600_000_000 * 3_600_000_000
+        case "minute": micros = micros / 60_000_000 * 60_000_000
+        default: break
+        }
+        return Interval(months: months, days: days, microseconds: micros).description
+    }
+
     /// typed_literal = data_type string_literal ; (nil, position unchanged, when not one)
     mutating func parseTypedLiteral() throws(PoolSQLError) -> Expr? {
         guard case let .word(word) = current.kind, Parser.typeNames.contains(Parser.fold(word)) else { return nil }
@@ -347,7 +402,9 @@ extension Parser {
             let type = try parseDataType()
             if case let .string(s) = current.kind {
                 advance()
-                return Expr(.literal(.typed(type, s)), range: range(from: startLocation))
+                var text = s
+                if type == .interval { text = try parseIntervalQualifier(text) }
+                return Expr(.literal(.typed(type, text)), range: range(from: startLocation))
             }
         } catch {
             if error.code == .programLimitExceeded { throw error }
