@@ -193,19 +193,28 @@ extension QueryPlanner {
         return lateral ? .lateralJoin(type, condition: bound, left: left, right: right) : .join(type, condition: bound, left: left, right: right)
     }
 
-    /// `unnest(array)`: one row per element.
-    func planUnnest(_ call: FunctionCall) throws(PoolSQLError) -> LogicalPlan {
+    /// `unnest(a, b, …) [WITH ORDINALITY]`: one row per position, each array's element (NULL
+    /// past a shorter array's end), then the position.
+    func planUnnest(_ call: FunctionCall, withOrdinality: Bool) throws(PoolSQLError) -> LogicalPlan {
         let binder = ExpressionBinder(scope: .empty, clause: "functions in FROM", subqueryPlanner: self)
-        guard call.arguments.count == 1 else {
-            throw PoolSQLError.notSupported("unnest with several arrays", range: call.name.range)
+        var arrays: [BoundExpr] = []
+        var columns: [PlanColumn] = []
+        for argument in call.arguments { arrays.append(try binder.bind(argument)) }
+        for array in arrays {
+            guard case let .array(elementType) = array.type else {
+                throw PoolSQLError(.undefinedFunction, "function unnest(\(arrays.map(\.type.postgresName).joined(separator: ", "))) does not exist",
+                                   hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
+                                   range: call.name.range)
+            }
+            columns.append(PlanColumn(name: "unnest", type: elementType == .unknown ? .text : elementType))
         }
-        let array = try binder.bind(call.arguments[0])
-        guard case let .array(elementType) = array.type else {
-            throw PoolSQLError(.undefinedFunction, "function unnest(\(array.type.postgresName)) does not exist",
+        guard !arrays.isEmpty else {
+            throw PoolSQLError(.undefinedFunction, "function unnest() does not exist",
                                hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
                                range: call.name.range)
         }
-        return .unnest(array, column: PlanColumn(name: "unnest", type: elementType))
+        if withOrdinality { columns.append(PlanColumn(name: "ordinality", type: .bigint)) }
+        return .unnest(arrays, columns: columns, withOrdinality: withOrdinality)
     }
 }
 

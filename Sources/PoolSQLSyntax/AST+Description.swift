@@ -411,7 +411,7 @@ extension TableRef: CustomStringConvertible {
         switch self {
         case let .table(name, alias): return withAlias(name.description, alias)
         case let .derived(lateral, query, alias): return withAlias((lateral ? "LATERAL " : "") + "(\(query))", alias)
-        case let .function(call, alias): return withAlias(call.description, alias)
+        case let .function(call, alias, withOrdinality): return withAlias(call.description + (withOrdinality ? " WITH ORDINALITY" : ""), alias)
         case let .join(join): return join.description
         }
     }

@@ -298,7 +298,12 @@ extension Parser {
         let name = try parseObjectName()
         if peekSymbol("(") {
             let call = try parseFunctionCall(name: name, start: name.parts.first?.range?.start ?? current.range.start)
-            return .function(call, alias: try parseTableAlias())
+            var withOrdinality = false
+            if peekKeyword(.with), case let .word(w) = peek(1).kind, Parser.fold(w) == "ordinality" {
+                advance(); advance()
+                withOrdinality = true
+            }
+            return .function(call, alias: try parseTableAlias(), withOrdinality: withOrdinality)
         }
         return .table(name, alias: try parseTableAlias())
     }
