@@ -17,6 +17,9 @@ extension ExpressionBinder {
         }
         var args: [BoundExpr] = []
         for a in call.arguments { args.append(try bind(a)) }
+        if call.name.parts.count == 1, ExpressionBinder.tableFunctionNames.contains(name) {
+            throw PoolSQLError.notSupported("set-returning function \(name)() here (use it in FROM, or alone in the select list)", range: range)
+        }
         if call.name.parts.count == 1, ScalarFunction.named(name) == nil {
             // An unknown name: PostgreSQL lists the argument types (WITHIN GROUP keys last).
             var types = args.map(\.type.postgresName)

@@ -218,6 +218,35 @@ extension QueryPlanner {
     }
 }
 
+extension QueryPlanner {
+    /// `SELECT a, unnest(arr) FROM t` is `SELECT a, u FROM t, unnest(arr) u`: a select item
+    /// that is a call of `unnest(array)` or `generate_series(…)` becomes a (lateral) function
+    /// in FROM, which gives PostgreSQL's rows in PostgreSQL's order. Only one such item, and
+    /// only without GROUP BY, aggregates or DISTINCT; other uses stay errors.
+    static func movingSetReturningFunctionsToFrom(_ select: Select) -> Select {
+        guard select.groupBy.isEmpty, select.having == nil, select.distinct == nil else { return select }
+        var found: [(Int, FunctionCall, Ident?)] = []
+        for (i, item) in select.projection.enumerated() {
+            guard case let .expr(e, alias) = item, case let .function(call) = e.kind, call.name.parts.count == 1,
+                  call.over == nil, call.filter == nil, !call.distinct, call.orderBy.isEmpty, call.withinGroup.isEmpty, !call.star
+            else { continue }
+            let name = call.name.name.value
+            if (name == "unnest" && call.arguments.count == 1) || name == "generate_series" { found.append((i, call, alias)) }
+        }
+        guard found.count == 1, let (index, call, alias) = found.first else { return select }
+        if select.projection.contains(where: { if case let .expr(e, _) = $0 { return e.containsAggregate } else { return false } }) {
+            return select
+        }
+        var rewritten = select
+        // A name no query can spell unquoted, so it cannot clash with the user's names.
+        let internalName = Ident("?\(call.name.name.value)?")
+        rewritten.from.append(.function(call, alias: TableAlias(name: internalName, columns: [internalName])))
+        rewritten.projection[index] = .expr(Expr(.compoundIdentifier([internalName, internalName]), range: call.name.range),
+                                            alias: alias ?? Ident(call.name.name.value))
+        return rewritten
+    }
+}
+
 extension TableRef {
     /// LATERAL subqueries, and functions in FROM (implicitly lateral in PostgreSQL).
     var isLateral: Bool {

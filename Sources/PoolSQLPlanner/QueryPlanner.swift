@@ -185,8 +185,9 @@ public struct QueryPlanner: Sendable {
 
     /// `keepUntypedOutputs`: leave bare string literals and NULLs of the select list untyped,
     /// so a set operation can give them the other side's type (`SELECT 1 UNION SELECT NULL`).
-    func planSelect(_ select: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?,
+    func planSelect(_ original: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?,
                     keepUntypedOutputs: Bool = false) throws(PoolSQLError) -> LogicalPlan {
+        let select = QueryPlanner.movingSetReturningFunctionsToFrom(original)
 
         // FROM: comma-separated items are cross joined.
         var plan: LogicalPlan = .singleRow
