@@ -156,7 +156,7 @@ extension ExpressionBinder {
             for (i, a) in args.enumerated() { coerced.append(try coerce(a, to: .text, range: argRanges[i])) }
             let type: DataType = function == .strpos ? .integer : function == .startsWith ? .boolean : .text
             return .function(function, coerced, type: type, range: range)
-        case .regexMatch, .likeEscape, .makeArray, .arraySubscript, .arraySlice, .regexSubstring:
+        case .regexMatch, .likeEscape, .makeArray, .arraySubscript, .arraySlice, .regexSubstring, .rowText:
             throw noSuchFunction()
         case .left, .right, .splitPart:
             guard args.count == (function == .splitPart ? 3 : 2) else { throw noSuchFunction() }

@@ -262,8 +262,14 @@ struct ExpressionBinder {
                 throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: indexExpr.range)
             }
             return .function(.arraySubscript, [array, index], type: elementType, range: range)
-        case .row:
-            throw PoolSQLError.notSupported("row constructors", range: range)
+        case let .row(items):
+            // A row value prints as PostgreSQL's record text, `(1,abc,)`.
+            var fields: [BoundExpr] = []
+            for item in items {
+                let b = try bind(item)
+                fields.append(b.type == .unknown ? try coerce(b, to: .text, range: item.range) : b)
+            }
+            return .function(.rowText, fields, type: .text, range: range)
         case let .currentDateTime(kind):
             switch kind {
             case .currentTimestamp: return .function(.now, [], type: .timestamptz, range: range)
@@ -378,6 +384,9 @@ struct ExpressionBinder {
             let r = try requireBoolean(try bind(rExpr), argumentOf: op.rawValue, range: rExpr.range)
             return op == .and ? .and(l, r) : .or(l, r)
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            if case let .row(left) = lExpr.kind, case let .row(right) = rExpr.kind {
+                return try bindRowComparison(left, op, right, range: range)
+            }
             let (l, r) = try comparable(try bind(lExpr), try bind(rExpr), op: op.rawValue, lRange: lExpr.range, rRange: rExpr.range, range: range)
             return .comparison(ComparisonOperator(op), l, r)
         case .plus, .minus, .multiply, .divide, .modulo:
@@ -415,6 +424,35 @@ struct ExpressionBinder {
             return op == .regexMatch || op == .regexMatchCaseInsensitive ? match : .not(match)
         case .contains, .containedBy, .overlaps:
             throw PoolSQLError.notSupported("array operators", range: range)
+        }
+    }
+
+    /// `(a, b) op (c, d)`: `=` when every pair is equal, `<>` when some pair differs, and the
+    /// ordering operators compare pair by pair, the first unequal pair deciding.
+    func bindRowComparison(_ left: [Expr], _ op: BinaryOperator, _ right: [Expr], range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        guard left.count == right.count, !left.isEmpty else {
+            throw PoolSQLError(.syntaxError, "unequal number of entries in row expressions", range: range)
+        }
+        var pairs: [(BoundExpr, BoundExpr)] = []
+        for (l, r) in zip(left, right) {
+            pairs.append(try comparable(try bind(l), try bind(r), op: op.rawValue, lRange: l.range, rRange: r.range, range: range))
+        }
+        switch op {
+        case .equal:
+            return BoundExpr.conjunction(pairs.map { .comparison(.equal, $0.0, $0.1) }) ?? .literal(.bool(true), .boolean)
+        case .notEqual:
+            var result = BoundExpr.comparison(.notEqual, pairs[0].0, pairs[0].1)
+            for p in pairs.dropFirst() { result = .or(result, .comparison(.notEqual, p.0, p.1)) }
+            return result
+        default:
+            // Lexicographic: from the last pair backwards, l < r OR (l = r AND rest).
+            let strict: ComparisonOperator = op == .less || op == .lessOrEqual ? .less : .greater
+            let last = pairs[pairs.count - 1]
+            var result = BoundExpr.comparison(ComparisonOperator(op), last.0, last.1)
+            for p in pairs.dropLast().reversed() {
+                result = .or(.comparison(strict, p.0, p.1), .and(.comparison(.equal, p.0, p.1), result))
+            }
+            return result
         }
     }
 
@@ -490,6 +528,19 @@ struct ExpressionBinder {
     }
 
     func bindInList(_ e: Expr, _ list: [Expr], negated: Bool, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        if case let .row(left) = e.kind {
+            // (a, b) IN ((1, 2), (3, 4)): some row equal.
+            var alternatives: [BoundExpr] = []
+            for item in list {
+                guard case let .row(right) = item.kind else {
+                    throw PoolSQLError(.syntaxError, "IN of a row needs rows on the right", range: item.range)
+                }
+                alternatives.append(try bindRowComparison(left, .equal, right, range: item.range))
+            }
+            guard var result = alternatives.first else { return .literal(.bool(negated), .boolean) }
+            for a in alternatives.dropFirst() { result = .or(result, a) }
+            return negated ? .not(result) : result
+        }
         var bound = [try bind(e)]
         for item in list { bound.append(try bind(item)) }
         let ranges = [e.range] + list.map(\.range)

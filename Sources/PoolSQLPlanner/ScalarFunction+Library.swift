@@ -71,6 +71,15 @@ extension ScalarFunction {
 
     func invokeText(_ values: [Value]) throws(PoolSQLError) -> Value? {
         switch self {
+        case .rowText:
+            // Record output: NULL is empty; text with separators, quotes or spaces is quoted.
+            return .text("(" + values.map { v -> String in
+                if v.isNull { return "" }
+                let s = ScalarFunction.text(v)
+                let needsQuotes = s.isEmpty || s.contains(where: { "(),\"\\ ".contains($0) })
+                if !needsQuotes { return s }
+                return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }.joined(separator: ",") + ")")
         case .concatWs:
             guard case let .text(separator) = values[0] else { return .null }
             return .text(values.dropFirst().filter { !$0.isNull }.map(ScalarFunction.text).joined(separator: separator))

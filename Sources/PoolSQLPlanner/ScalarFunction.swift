@@ -46,6 +46,8 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     case arraySubscript = "array_subscript"
     /// `a[lo:hi]` (either bound may be missing: NULL literal).
     case arraySlice = "array_slice"
+    /// `ROW(a, b)` / `(a, b)` as a value: its record text.
+    case rowText = "row_text"
 
     // Math
     case sign, ln, log, log10, exp, pi, degrees, radians, cbrt, div
@@ -100,14 +102,14 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     }
 
     /// Functions that only the binder creates (for operators and special syntax).
-    static let internalFunctions: Set<ScalarFunction> = [.extract, .regexMatch, .likeEscape, .makeArray, .arraySubscript, .arraySlice, .regexSubstring]
+    static let internalFunctions: Set<ScalarFunction> = [.extract, .regexMatch, .likeEscape, .makeArray, .arraySubscript, .arraySlice, .regexSubstring, .rowText]
 
     /// Whether any NULL argument makes the result NULL without calling the function.
     var isStrict: Bool {
         switch self {
         case .coalesce, .concat, .nullif, .greatest, .least, .makeArray, .concatWs, .format, .arrayRemove, .arrayPosition,
              .arrayAppend, .arrayPrepend, .arrayCat, .arrayReplace, .stringToArray, .arrayToString, .quoteNullable, .pgTypeof,
-             .arraySlice, .makeInterval:
+             .arraySlice, .makeInterval, .rowText:
             return false
         default:
             return true

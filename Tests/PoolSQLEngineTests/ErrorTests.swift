@@ -103,10 +103,10 @@ import Testing
     }
 
     @Test func unsupportedFeaturesSay0A000WithTheirRange() throws {
-        let w = try error("SELECT pool_name, ROW(1, 2) FROM pools")
+        let w = try error("SELECT * FROM generate_series(1, 2) WITH ORDINALITY")
         #expect(w.code == .featureNotSupported)
-        #expect(w.message == "row constructors is not supported yet")
-        #expect(w.range?.start.column == 19)
+        #expect(w.message == "generate_series WITH ORDINALITY is not supported yet")
+        #expect(w.range?.start.column == 15)
 
         let j = try error("SELECT 1 FROM pools a FULL JOIN LATERAL (SELECT a.in_use) b ON true")
         #expect(j.code == .featureNotSupported)
