@@ -159,6 +159,12 @@ extension QueryPlanner {
             }
         case .datetime:
             guard args.count == 3 else { throw noSuchFunction() }
+            // Dates count as timestamptz here, PostgreSQL's preferred date/time type.
+            if type == .date {
+                type = .timestamptz
+                start = try binder.coerce(start, to: type, range: range)
+                stop = try binder.coerce(stop, to: type, range: range)
+            }
             let s = try binder.coerce(args[2], to: .interval, range: call.arguments[2].range)
             step = s
         default:
