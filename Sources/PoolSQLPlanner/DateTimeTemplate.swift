@@ -239,7 +239,8 @@ extension DateTimeTemplate {
     func parse(_ input: String, typeName: String) throws(PoolSQLError) -> Timestamp {
         let chars = Array(input)
         var i = 0
-        var year = 1, month = 1, day = 1, hour = 0, minute = 0, second = 0, micro = 0
+        // PostgreSQL's default year is 0 (1 BC) when the template has none.
+        var year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0, micro = 0
         var pm: Bool?
         var hour12 = false
         var bc = false
@@ -286,6 +287,9 @@ extension DateTimeTemplate {
                     if i < chars.count, !(chars[i].isASCII && chars[i].isNumber) || chars[i] == c { i += 1 }
                 }
             case let .field(keyword, fillMode, _):
+                // Fields after the end of the input keep their defaults.
+                skipSpaces()
+                if i >= chars.count { continue }
                 switch keyword.uppercased() {
                 case "YYYY", "IYYY": year = try readNumber(maxDigits: nextIsField ? 4 : 6, fillMode: fillMode)
                 case "Y,YYY":

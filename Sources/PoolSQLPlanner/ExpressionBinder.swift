@@ -245,7 +245,8 @@ struct ExpressionBinder {
                 // a[lo:hi]: either bound may be left out.
                 var bounds: [BoundExpr] = []
                 for bound in [lower, upper] {
-                    guard let bound else { bounds.append(.literal(.null, .integer)); continue }
+                    // A missing bound is the array's own (1, or its length).
+                    guard let bound else { bounds.append(.literal(.int(bounds.isEmpty ? 1 : Int64.max), .bigint)); continue }
                     let b = try coerce(try bind(bound), to: .integer, range: bound.range)
                     guard b.type.isInteger else {
                         throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: bound.range)

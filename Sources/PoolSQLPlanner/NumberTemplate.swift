@@ -85,6 +85,10 @@ struct NumberTemplate {
         if isZero && (!hasPoint || post == 0 || fillMode) && integerDigits.isEmpty { integerDigits = "0" }
         let negative = negative && !isZero
         // PL prints a plus where it stands and keeps the usual sign place too.
+        // A template without digit places prints only its text.
+        if !items.contains(where: { $0 == .nine || $0 == .zero || $0 == .point }) {
+            return items.map { if case let .literal(t) = $0 { return t } else { return "" } }.joined()
+        }
         let explicitSign = items.contains { if case let .sign(kind) = $0 { return kind != .plus } else { return false } }
         let overflow = integerDigits.count > pre
         var out = ""

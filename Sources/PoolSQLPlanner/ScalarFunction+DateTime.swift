@@ -8,6 +8,9 @@ extension ScalarFunction {
         switch self {
         case .toChar:
             guard case let .text(template) = values[1] else { return nil }
+            // An empty template gives NULL for dates and times (and empty text for numbers).
+            if template.isEmpty, case .timestamp = values[0] { return .null }
+            if template.isEmpty, case .interval = values[0] { return .null }
             switch values[0] {
             case let .timestamp(t): return .text(DateTimeTemplate(template).format(DateTimeTemplate.fields(of: t)))
             case let .interval(i): return .text(DateTimeTemplate(template).format(DateTimeTemplate.fields(of: i)))
@@ -185,7 +188,7 @@ extension ScalarFunction {
         case "milliseconds": micros = micros / 1000 * 1000
         case "microseconds": break
         case "week":
-            throw PoolSQLError(.featureNotSupported, "interval units \"week\" not supported because months usually have fractional weeks")
+            throw PoolSQLError(.featureNotSupported, "unit \"week\" not supported for type interval", detail: "Months usually have fractional weeks.")
         default:
             throw PoolSQLError(.invalidParameterValue, "interval units \"\(unit)\" not recognized")
         }

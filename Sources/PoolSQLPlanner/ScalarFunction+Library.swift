@@ -121,9 +121,9 @@ extension ScalarFunction {
             return .int(Int64(s.unicodeScalars.first?.value ?? 0))
         case .chr:
             guard case let .int(code) = values[0] else { return nil }
-            if code == 0 { throw PoolSQLError(.programLimitExceeded, "null character not permitted") }
+            if code == 0 { throw PoolSQLError(SQLState("54000"), "null character not permitted") }
             guard code > 0, code <= 0x10FFFF, let scalar = Unicode.Scalar(UInt32(code)) else {
-                throw PoolSQLError(.programLimitExceeded, "requested character too large for encoding: \(code)")
+                throw PoolSQLError(SQLState("54000"), "requested character too large for encoding: \(code)")
             }
             return .text(String(Character(scalar)))
         case .octetLength:
@@ -232,7 +232,9 @@ extension ScalarFunction {
         var out = String.UnicodeScalarView()
         var i = 0
         var nextArgument = 0
-        func invalid(_ message: String) -> PoolSQLError { PoolSQLError(.invalidParameterValue, message) }
+        func invalid(_ message: String) -> PoolSQLError {
+            PoolSQLError(.invalidParameterValue, message, hint: message.hasPrefix("unterminated") ? "For a single \"%\" use \"%%\"." : nil)
+        }
         func number() -> Int? {
             var n: Int?
             while i < chars.count, ("0"..."9").contains(chars[i]) {
@@ -410,7 +412,7 @@ extension ScalarFunction {
             default: return nil
             }
         case .arraySlice:
-            guard case let .array(elements) = values[0] else { return .null }
+            guard case let .array(elements) = values[0], !values[1].isNull, !values[2].isNull else { return .null }
             var low: Int64 = 1, high = Int64(elements.count)
             if case let .int(l) = values[1] { low = Swift.max(l, 1) }
             if case let .int(h) = values[2] { high = Swift.min(h, Int64(elements.count)) }
