@@ -34,7 +34,10 @@ extension ExpressionBinder {
         let qualified = call.name.parts.count > 1 && !(call.name.parts.count == 2 && call.name.parts[0].value == "pg_catalog")
 
         func noSuchFunction() -> PoolSQLError {
-            let signature = "\(call.name.parts.map(\.value).joined(separator: "."))(\(args.map { $0.type.postgresName }.joined(separator: ", ")))"
+            let argumentList = args.enumerated().map { i, a in
+                (i < call.argumentNames.count ? call.argumentNames[i].map { "\($0.value) => " } ?? "" : "") + a.type.postgresName
+            }
+            let signature = "\(call.name.parts.map(\.value).joined(separator: "."))(\(argumentList.joined(separator: ", ")))"
             if !qualified, ScalarFunction.named(name) != nil {
                 return PoolSQLError(.undefinedFunction, "function \(signature) does not exist",
                                     hint: "No function matches the given name and argument types. You might need to add explicit type casts.",

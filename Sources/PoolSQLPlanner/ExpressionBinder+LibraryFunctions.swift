@@ -26,9 +26,10 @@ extension ExpressionBinder {
             guard isTextual(args[i].type) else { throw noSuchFunction() }
             return try coerce(args[i], to: .text, range: argRanges[i])
         }
+        // INTEGER parameters: bigint arguments do not convert implicitly, as in PostgreSQL.
         func integer(_ i: Int) throws(PoolSQLError) -> BoundExpr {
             let a = args[i].type == .unknown ? try coerce(args[i], to: .integer, range: argRanges[i]) : args[i]
-            guard a.type.isInteger else { throw noSuchFunction() }
+            guard a.type == .integer || a.type == .smallint else { throw noSuchFunction() }
             return a
         }
         func double(_ i: Int) throws(PoolSQLError) -> BoundExpr {
@@ -249,7 +250,7 @@ extension ExpressionBinder {
                 slots[slot] = try coerce(a, to: .doublePrecision, range: argRanges[i])
             } else {
                 let c = a.type == .unknown ? try coerce(a, to: .integer, range: argRanges[i]) : a
-                guard c.type.isInteger else { throw noSuchFunction() }
+                guard c.type == .integer || c.type == .smallint else { throw noSuchFunction() }
                 slots[slot] = c
             }
         }

@@ -40,8 +40,12 @@ extension ScalarFunction {
                 ints.append(i)
             }
             guard case let .double(seconds) = values[6] else { return nil }
-            let months = ints[0] * 12 + ints[1]
-            let days = ints[2] * 7 + ints[3]
+            let yearMonths = ints[0].multipliedReportingOverflow(by: 12), weekDays = ints[2].multipliedReportingOverflow(by: 7)
+            let monthSum = yearMonths.partialValue.addingReportingOverflow(ints[1]), daySum = weekDays.partialValue.addingReportingOverflow(ints[3])
+            guard !yearMonths.overflow, !weekDays.overflow, !monthSum.overflow, !daySum.overflow else {
+                throw PoolSQLError(.datetimeFieldOverflow, "interval out of range")
+            }
+            let months = monthSum.partialValue, days = daySum.partialValue
             let micros = Double(ints[4]) * 3_600_000_000 + Double(ints[5]) * 60_000_000 + seconds * 1_000_000
             guard let m = Int32(exactly: months), let d = Int32(exactly: days), micros.isFinite, micros.magnitude < 9.2e18 else {
                 throw PoolSQLError(.datetimeFieldOverflow, "interval out of range")

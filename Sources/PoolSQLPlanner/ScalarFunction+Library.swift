@@ -94,7 +94,8 @@ extension ScalarFunction {
         case .repeat:
             guard case let .text(s) = values[0], case let .int(n) = values[1] else { return nil }
             guard n > 0 else { return .text("") }
-            guard Int64(s.utf8.count) * n <= 1_073_741_823 else {
+            let total = Int64(s.utf8.count).multipliedReportingOverflow(by: n)
+            guard !total.overflow, total.partialValue <= 1_073_741_823 else {
                 throw PoolSQLError(.programLimitExceeded, "requested length too large")
             }
             return .text(String(repeating: s, count: Int(n)))
@@ -280,9 +281,9 @@ extension ScalarFunction {
                 }
                 let w = try argument(widthPosition)
                 if case let .int(v) = w {
-                    width = Int(v)
+                    width = Int(Swift.max(-1_000_000, Swift.min(1_000_000, v)))
                 } else if case let .text(t) = w, let v = Int(t) {
-                    width = v
+                    width = Swift.max(-1_000_000, Swift.min(1_000_000, v))
                 } else if !w.isNull {
                     throw invalid("width argument must be an integer")
                 }
