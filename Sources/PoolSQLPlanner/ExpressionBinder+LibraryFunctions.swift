@@ -108,6 +108,9 @@ extension ExpressionBinder {
         case .quoteLiteral, .quoteNullable:
             try arity(1...1)
             return make([try anyText(0)], .text)
+        case .similarToEscape:
+            try arity(1...2)
+            return make(try (0..<args.count).map { (i: Int) throws(PoolSQLError) -> BoundExpr in try text(i) }, .text)
         case .translate:
             try arity(3...3)
             return make([try text(0), try text(1), try text(2)], .text)

@@ -105,6 +105,16 @@ extension ScalarFunction {
         case .initcap:
             guard case let .text(s) = values[0] else { return nil }
             return .text(ScalarFunction.initcap(s))
+        case .similarToEscape:
+            guard case let .text(pattern) = values[0] else { return nil }
+            var escape: Character? = "\\"
+            if values.count > 1, case let .text(e) = values[1] {
+                guard e.count <= 1 else {
+                    throw PoolSQLError(.invalidEscapeSequence, "invalid escape string", hint: "Escape string must be empty or one character.")
+                }
+                escape = e.first
+            }
+            return .text(ScalarFunction.similarToRegex(pattern, escape: escape))
         case .translate:
             guard case let .text(s) = values[0], case let .text(from) = values[1], case let .text(to) = values[2] else { return nil }
             let fromChars = Array(from.unicodeScalars), toChars = Array(to.unicodeScalars)
@@ -175,6 +185,36 @@ extension ScalarFunction {
         default:
             return nil
         }
+    }
+
+    /// SQL's SIMILAR TO pattern as an anchored regular expression: `%` is `.*`, `_` is `.`,
+    /// the escape character quotes the next one, `.`, `^`, `$` and `\` are literal; `|`, `*`,
+    /// `+`, `?`, `{}`, `()` and `[]` keep their regular-expression meaning.
+    static func similarToRegex(_ pattern: String, escape: Character?) -> String {
+        var out = "^(?:"
+        var escaped = false
+        var inBrackets = false
+        for c in pattern {
+            if escaped {
+                out += NSRegularExpression.escapedPattern(for: String(c))
+                escaped = false
+                continue
+            }
+            if let escape, c == escape { escaped = true; continue }
+            if inBrackets {
+                if c == "]" { inBrackets = false }
+                out.append(c)
+                continue
+            }
+            switch c {
+            case "%": out += ".*"
+            case "_": out += "."
+            case "[": inBrackets = true; out.append(c)
+            case ".", "^", "$", "\\": out += "\\" + String(c)
+            default: out.append(c)
+            }
+        }
+        return out + ")$"
     }
 
     /// A value as text, the way functions that take "any" arguments show it.

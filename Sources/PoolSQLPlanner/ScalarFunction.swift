@@ -65,6 +65,8 @@ public enum ScalarFunction: String, Sendable, Hashable, CaseIterable {
     case quoteIdent = "quote_ident"
     case quoteLiteral = "quote_literal"
     case quoteNullable = "quote_nullable"
+    /// The POSIX regular expression for a SIMILAR TO pattern.
+    case similarToEscape = "similar_to_escape"
 
     // Date and time
     case toChar = "to_char"

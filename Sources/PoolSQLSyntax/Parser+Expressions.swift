@@ -81,6 +81,12 @@ extension Parser {
         return map
     }()
 
+    /// Whether `SIMILAR TO` starts `ahead` tokens from here.
+    func isSimilarTo(ahead: Int) -> Bool {
+        guard case let .word(w) = (ahead == 0 ? current : peek(ahead)).kind, Parser.fold(w) == "similar" else { return false }
+        return peekKeyword(.to, ahead: ahead + 1)
+    }
+
     /// The precedence of the infix or postfix operator at the current token, if it is one.
     func infixPrecedence() -> Precedence? {
         switch current.kind {
@@ -91,6 +97,7 @@ extension Parser {
         case let .word(word):
             // `x AT TIME ZONE z` binds tighter than `^` and looser than unary minus.
             if Parser.fold(word) == "at", peekKeyword(.time, ahead: 1), peekKeyword(.zone, ahead: 2) { return .unary }
+            if isSimilarTo(ahead: 0) { return .betweenInLike }
             switch current.kind.keyword {
             case .or?: return .or
             case .and?: return .and
@@ -99,7 +106,7 @@ extension Parser {
             case .not?:
                 switch peek(1).kind.keyword {
                 case .in?, .between?, .like?, .ilike?: return .betweenInLike
-                default: return nil
+                default: return isSimilarTo(ahead: 1) ? .betweenInLike : nil
                 }
             default: return nil
             }
@@ -196,6 +203,15 @@ extension Parser {
             try expectKeyword(.and)
             let high = try parseOtherOperatorExpression()
             return .between(left, low: low, high: high, negated: negated)
+        }
+        if isSimilarTo(ahead: 0) {
+            // a SIMILAR TO b [ESCAPE e] is a ~ similar_to_escape(b[, e]), as PostgreSQL reads it.
+            advance(); advance()
+            let pattern = try parseOtherOperatorExpression()
+            var arguments = [pattern]
+            if consumeKeyword(.escape) { arguments.append(try parseOtherOperatorExpression()) }
+            let converted = Expr(.function(FunctionCall(name: ObjectName(Ident("similar_to_escape")), arguments: arguments)), range: pattern.range)
+            return .binary(left, negated ? .regexNotMatch : .regexMatch, converted)
         }
         let caseInsensitive: Bool
         if consumeKeyword(.like) {
