@@ -6,6 +6,34 @@ extension Interval {
     /// of seconds.
     public init(parsing text: String) throws(PoolSQLError) {
         let invalid = PoolSQLError(.invalidDatetimeFormat, "invalid input syntax for type interval: \"\(text)\"")
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if trimmed.hasPrefix("P"), trimmed.count > 1, !trimmed.contains(" ") {
+            // ISO 8601 durations: P1Y2M3W4DT5H6M7.5S.
+            var pieces: [String] = []
+            var inTime = false
+            var number = ""
+            for c in trimmed.dropFirst() {
+                if c == "T" { inTime = true; continue }
+                if c.isNumber || c == "." || c == "-" { number.append(c); continue }
+                guard !number.isEmpty else { throw invalid }
+                let unit: String
+                switch (c, inTime) {
+                case ("Y", false): unit = "years"
+                case ("M", false): unit = "months"
+                case ("W", false): unit = "weeks"
+                case ("D", false): unit = "days"
+                case ("H", true): unit = "hours"
+                case ("M", true): unit = "minutes"
+                case ("S", true): unit = "seconds"
+                default: throw invalid
+                }
+                pieces.append("\(number) \(unit)")
+                number = ""
+            }
+            guard number.isEmpty, !pieces.isEmpty else { throw invalid }
+            self = try Interval(parsing: pieces.joined(separator: " "))
+            return
+        }
         var tokens = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init)
         if tokens.first == "@" { tokens.removeFirst() }
         var negateAll = false

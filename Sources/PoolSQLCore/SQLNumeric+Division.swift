@@ -7,7 +7,8 @@ extension SQLNumeric {
         let (w1, d1) = a.baseTenThousandLead
         let (w2, d2) = b.baseTenThousandLead
         var qweight = w1 - w2
-        if d1 < d2 { qweight -= 1 }
+        // Equal first digits: PostgreSQL assumes the dividend is the smaller.
+        if d1 <= d2 { qweight -= 1 }
         var scale = 16 - qweight * 4
         scale = max(scale, a.scale, b.scale, 0)
         return min(scale, 1000)

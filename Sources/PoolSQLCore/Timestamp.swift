@@ -4,18 +4,47 @@ import Foundation
 /// `timestamptz` values; PoolSQL sessions run in UTC).
 public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var microseconds: Int64
+    /// Which SQL type the value is: it decides only how the value prints (`date` without a
+    /// time, `timestamptz` with `+00`); comparisons and hashing look at the instant alone.
+    public var kind: Kind
 
-    public init(microseconds: Int64) { self.microseconds = microseconds }
+    /// The three date/time types PoolSQL keeps as one instant.
+    public enum Kind: Sendable, Hashable {
+        case timestamp
+        case timestamptz
+        case date
 
-    public init(date: Date) {
+        public var dataType: DataType {
+            switch self {
+            case .timestamp: return .timestamp
+            case .timestamptz: return .timestamptz
+            case .date: return .date
+            }
+        }
+    }
+
+    public init(microseconds: Int64, kind: Kind = .timestamp) {
+        self.microseconds = microseconds
+        self.kind = kind
+    }
+
+    public init(date: Date, kind: Kind = .timestamp) {
         self.microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        self.kind = kind
     }
 
     public static func now() -> Timestamp { Timestamp(date: Date()) }
 
     public var date: Date { Date(timeIntervalSince1970: Double(microseconds) / 1_000_000) }
 
+    /// The same instant as another type.
+    public func with(kind: Kind) -> Timestamp { Timestamp(microseconds: microseconds, kind: kind) }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds < rhs.microseconds }
+
+    public static func == (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds == rhs.microseconds }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(microseconds) }
 
     /// Calendar fields in UTC (proleptic Gregorian).
     public struct Fields: Sendable, Hashable {
@@ -38,10 +67,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                       second: totalSeconds % 60, microsecond: Int(rest % 1_000_000))
     }
 
-    public init(fields f: Fields) {
+    public init(fields f: Fields, kind: Kind = .timestamp) {
         let days = Int64(Timestamp.days(fromCivil: f.year, f.month, f.day))
         let secs = Int64(f.hour * 3600 + f.minute * 60 + f.second)
         self.microseconds = days * 86_400_000_000 + secs * 1_000_000 + Int64(f.microsecond)
+        self.kind = kind
     }
 
     /// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
@@ -68,19 +98,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    /// `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing fractional zeros dropped, as PostgreSQL prints.
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing fractional zeros dropped, as PostgreSQL prints
+    /// (dates as `YYYY-MM-DD`; timestamptz in UTC with `+00`). Years before 1 print as `… BC`.
     public var description: String {
         let f = fields
         func pad(_ v: Int, _ n: Int) -> String {
             let s = String(v)
             return s.count >= n ? s : String(repeating: "0", count: n - s.count) + s
         }
-        var s = "\(pad(f.year, 4))-\(pad(f.month, 2))-\(pad(f.day, 2)) \(pad(f.hour, 2)):\(pad(f.minute, 2)):\(pad(f.second, 2))"
-        if f.microsecond != 0 {
-            var frac = pad(f.microsecond, 6)
-            while frac.hasSuffix("0") { frac.removeLast() }
-            s += "." + frac
+        // PostgreSQL has no year 0: year 0 is 1 BC.
+        let bc = f.year <= 0
+        var s = "\(pad(bc ? 1 - f.year : f.year, 4))-\(pad(f.month, 2))-\(pad(f.day, 2))"
+        if kind != .date {
+            s += " \(pad(f.hour, 2)):\(pad(f.minute, 2)):\(pad(f.second, 2))"
+            if f.microsecond != 0 {
+                var frac = pad(f.microsecond, 6)
+                while frac.hasSuffix("0") { frac.removeLast() }
+                s += "." + frac
+            }
+            if kind == .timestamptz { s += "+00" }
         }
+        if bc { s += " BC" }
         return s
     }
 }

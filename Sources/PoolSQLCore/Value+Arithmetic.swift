@@ -21,6 +21,13 @@ extension Value {
             return .timestamp(try t.adding(i))
         case let (.timestamp(t), .interval(i)) where op == .subtract:
             return .timestamp(try t.adding(i.negated()))
+        case let (.timestamp(d), .int(n)) where d.kind == .date && (op == .add || op == .subtract):
+            return .timestamp(try d.addingDays(op == .add ? n : 0 &- n))
+        case let (.int(n), .timestamp(d)) where d.kind == .date && op == .add:
+            return .timestamp(try d.addingDays(n))
+        case let (.timestamp(a), .timestamp(b)) where op == .subtract && a.kind == .date && b.kind == .date:
+            // date - date is a number of days.
+            return .int((a.microseconds - b.microseconds) / 86_400_000_000)
         case let (.timestamp(a), .timestamp(b)) where op == .subtract:
             let (diff, overflow) = a.microseconds.subtractingReportingOverflow(b.microseconds)
             if overflow { throw PoolSQLError(.datetimeFieldOverflow, "interval out of range") }

@@ -79,9 +79,10 @@ extension Value {
             if case let .varchar(length?) = type, s.count > length { s = String(s.prefix(length)) }
             return .text(s)
         case .timestamp, .timestamptz:
+            let kind: Timestamp.Kind = type == .timestamptz ? .timestamptz : .timestamp
             switch self {
-            case .timestamp: return self
-            case let .text(s): return .timestamp(try Timestamp(parsing: s, applyZone: type == .timestamptz))
+            case let .timestamp(t): return .timestamp(t.with(kind: kind))
+            case let .text(s): return .timestamp(try Timestamp(parsing: s, applyZone: type == .timestamptz).with(kind: kind))
             default: break
             }
         case .date:
@@ -89,9 +90,15 @@ extension Value {
             case let .timestamp(t):
                 var f = t.fields
                 f.hour = 0; f.minute = 0; f.second = 0; f.microsecond = 0
-                return .timestamp(Timestamp(fields: f))
+                return .timestamp(Timestamp(fields: f, kind: .date))
             case let .text(s):
-                return try Value.text(s).cast(to: .timestamp).cast(to: .date)
+                do {
+                    return try Value.text(s).cast(to: .timestamp).cast(to: .date)
+                } catch {
+                    var e = error
+                    e.message = e.message.replacingOccurrences(of: "type timestamp", with: "type date")
+                    throw e
+                }
             default: break
             }
         case .interval:
@@ -106,8 +113,75 @@ extension Value {
                 for v in values { out.append(try v.cast(to: element)) }
                 return .array(out)
             }
+            if case let .text(s) = self {
+                var out: [Value] = []
+                for item in try Value.parseArrayLiteral(s) {
+                    if let item { out.append(try Value.text(item).cast(to: element)) } else { out.append(.null) }
+                }
+                return .array(out)
+            }
         }
         throw Value.cannotCast(dataType, type)
+    }
+
+    /// The elements of a one-dimensional array literal such as `{1,2}` or `{a,"b c",NULL}`
+    /// (nil for NULL), as PostgreSQL's array input reads them.
+    public static func parseArrayLiteral(_ text: String) throws(PoolSQLError) -> [String?] {
+        func malformed(_ detail: String) -> PoolSQLError {
+            PoolSQLError(.invalidTextRepresentation, "malformed array literal: \"\(text)\"", detail: detail)
+        }
+        let chars = Array(text.unicodeScalars)
+        var i = 0
+        func skipSpaces() { while i < chars.count, chars[i] == " " || chars[i] == "\t" || chars[i] == "\n" { i += 1 } }
+        skipSpaces()
+        guard i < chars.count, chars[i] == "{" else { throw malformed("Array value must start with \"{\" or dimension information.") }
+        i += 1
+        var items: [String?] = []
+        skipSpaces()
+        if i < chars.count, chars[i] == "}" {
+            i += 1
+            skipSpaces()
+            guard i == chars.count else { throw malformed("Junk after closing right brace.") }
+            return []
+        }
+        while true {
+            skipSpaces()
+            guard i < chars.count else { throw malformed("Unexpected end of input.") }
+            if chars[i] == "{" { throw PoolSQLError.notSupported("multidimensional arrays") }
+            var item = String.UnicodeScalarView()
+            var quoted = false
+            if chars[i] == "\"" {
+                quoted = true
+                i += 1
+                while i < chars.count, chars[i] != "\"" {
+                    if chars[i] == "\\", i + 1 < chars.count { i += 1 }
+                    item.append(chars[i])
+                    i += 1
+                }
+                guard i < chars.count else { throw malformed("Unexpected end of input.") }
+                i += 1
+                skipSpaces()
+            } else {
+                while i < chars.count, chars[i] != ",", chars[i] != "}" {
+                    if chars[i] == "\\", i + 1 < chars.count { i += 1 }
+                    item.append(chars[i])
+                    i += 1
+                }
+                while let last = item.last, last == " " || last == "\t" || last == "\n" { item.removeLast() }
+                if item.isEmpty { throw malformed("Unexpected \"\(i < chars.count ? String(chars[i]) : "")\" character.") }
+            }
+            let value = String(item)
+            items.append(!quoted && value.uppercased() == "NULL" ? nil : value)
+            guard i < chars.count else { throw malformed("Unexpected end of input.") }
+            if chars[i] == "," { i += 1; continue }
+            if chars[i] == "}" {
+                i += 1
+                skipSpaces()
+                guard i == chars.count else { throw malformed("Junk after closing right brace.") }
+                return items
+            }
+            throw malformed("Unexpected \"\(String(chars[i]))\" character.")
+        }
     }
 
     public static func cannotCast(_ from: DataType, _ to: DataType) -> PoolSQLError {

@@ -27,7 +27,7 @@ public enum Value: Sendable, Hashable {
         case .double: return .doublePrecision
         case .numeric: return .numeric(precision: nil, scale: nil)
         case .text: return .text
-        case .timestamp: return .timestamp
+        case let .timestamp(t): return t.kind.dataType
         case .interval: return .interval
         case let .array(values): return .array(values.first(where: { !$0.isNull })?.dataType ?? .unknown)
         }

@@ -198,11 +198,29 @@ public struct AggregateExec: PhysicalOperator {
             }
             return best
         }
-        guard !values.isEmpty, case let .double(fraction)? = rows.first?.arguments.first else { return .null }
+        guard !values.isEmpty, let argument = rows.first?.arguments.first else { return .null }
+        switch argument {
+        case let .double(fraction):
+            return try percentile(aggregate.function, fraction, of: values)
+        case let .array(fractions):
+            // An array of fractions gives the array of their percentiles (NULL stays NULL).
+            var out: [Value] = []
+            for f in fractions {
+                guard case let .double(fraction) = f else { out.append(.null); continue }
+                out.append(try percentile(aggregate.function, fraction, of: values))
+            }
+            return .array(out)
+        default:
+            return .null
+        }
+    }
+
+    /// One percentile of the sorted, non-NULL `values`.
+    static func percentile(_ function: AggregateFunction, _ fraction: Double, of values: [Value]) throws(PoolSQLError) -> Value {
         guard fraction >= 0, fraction <= 1 else {
             throw PoolSQLError(.numericValueOutOfRange, "percentile value \(Value.formatDouble(fraction)) is not between 0 and 1")
         }
-        if aggregate.function == .percentileDisc {
+        if function == .percentileDisc {
             let index = max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1)
             return values[min(index, values.count - 1)]
         }

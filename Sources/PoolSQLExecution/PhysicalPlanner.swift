@@ -22,7 +22,7 @@ public struct PhysicalPlanner: Sendable {
         case let .workTableScan(table): return WorkTableScanExec(table: table)
         case let .lateralJoin(type, condition, left, right):
             return LateralJoinExec(type: type, condition: condition, left: plan(left), right: plan(right))
-        case let .unnest(array, column): return UnnestExec(array: array, columns: [column])
+        case let .unnest(arrays, columns, withOrdinality): return UnnestExec(arrays: arrays, columns: columns, withOrdinality: withOrdinality)
         case let .recursiveUnion(table, all, anchor, recursive):
             return RecursiveUnionExec(table: table, all: all, anchor: plan(anchor), recursive: plan(recursive))
         case let .generateSeries(start, stop, step, column):

@@ -198,7 +198,7 @@ extension ScalarFunction {
         case .coalesce:
             return values.first(where: { !$0.isNull }) ?? .null
         case .now:
-            return .timestamp(context.statementTimestamp)
+            return .timestamp(context.statementTimestamp.with(kind: .timestamptz))
         case .concat:
             return .text(values.filter { !$0.isNull }.map(BoundExpr.textForConcat).joined())
         case .nullif:
@@ -216,7 +216,8 @@ extension ScalarFunction {
         default:
             break
         }
-        if values.contains(where: \.isNull) { return .null }
+        if isStrict, values.contains(where: \.isNull) { return .null }
+        if let result = try invokeLibrary(values, type: type, context: context) { return result }
         if self == .arraySubscript {
             guard case let .array(elements) = values[0], case let .int(i) = values[1] else { return .null }
             return i >= 1 && i <= Int64(elements.count) ? elements[Int(i) - 1] : .null

@@ -15,24 +15,36 @@ extension ExpressionBinder {
         if ExpressionBinder.windowOnlyNames.contains(name) {
             throw PoolSQLError(.wrongObjectType, "window function \(name) requires an OVER clause", range: range)
         }
+        var args: [BoundExpr] = []
+        for a in call.arguments { args.append(try bind(a)) }
+        if call.name.parts.count == 1, ExpressionBinder.tableFunctionNames.contains(name) {
+            throw PoolSQLError.notSupported("set-returning function \(name)() here (use it in FROM, or alone in the select list)", range: range)
+        }
+        if call.name.parts.count == 1, ScalarFunction.named(name) == nil {
+            // An unknown name: PostgreSQL lists the argument types (WITHIN GROUP keys last).
+            var types = args.map(\.type.postgresName)
+            for item in call.withinGroup { types.append(try bind(item.expr).type.postgresName) }
+            throw PoolSQLError(.undefinedFunction, "function \(name)(\(types.joined(separator: ", "))) does not exist",
+                               hint: ExpressionBinder.unknownFunctionHint(name), range: range)
+        }
         if call.distinct || !call.orderBy.isEmpty || !call.withinGroup.isEmpty || call.filter != nil || call.star {
             throw PoolSQLError(.syntaxError, "DISTINCT, ORDER BY, FILTER and * are only allowed in aggregate calls", range: range)
         }
-        var args: [BoundExpr] = []
-        for a in call.arguments { args.append(try bind(a)) }
         let argRanges = call.arguments.map(\.range)
         let qualified = call.name.parts.count > 1 && !(call.name.parts.count == 2 && call.name.parts[0].value == "pg_catalog")
 
         func noSuchFunction() -> PoolSQLError {
-            let signature = "\(call.name.parts.map(\.value).joined(separator: "."))(\(args.map { $0.type.postgresName }.joined(separator: ", ")))"
+            let argumentList = args.enumerated().map { i, a in
+                (i < call.argumentNames.count ? call.argumentNames[i].map { "\($0.value) => " } ?? "" : "") + a.type.postgresName
+            }
+            let signature = "\(call.name.parts.map(\.value).joined(separator: "."))(\(argumentList.joined(separator: ", ")))"
             if !qualified, ScalarFunction.named(name) != nil {
                 return PoolSQLError(.undefinedFunction, "function \(signature) does not exist",
                                     hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
                                     range: range)
             }
-            let candidates = ScalarFunction.knownNames + Array(ExpressionBinder.aggregateNames)
-            let hint = ClosestName.find(name, in: candidates).map { "did you mean \($0)()?" }
-            return PoolSQLError(.undefinedFunction, "function \(signature) does not exist", hint: hint, range: range)
+            return PoolSQLError(.undefinedFunction, "function \(signature) does not exist",
+                                hint: ExpressionBinder.unknownFunctionHint(name), range: range)
         }
         guard !qualified, let function = ScalarFunction.named(name) else { throw noSuchFunction() }
 
@@ -90,13 +102,11 @@ extension ExpressionBinder {
             return .function(.nullif, [a, b], type: a.type, range: range)
         case .power, .sqrt:
             guard args.count == (function == .power ? 2 : 1) else { throw noSuchFunction() }
+            // numeric when a numeric meets no float; double precision otherwise.
+            guard let type = mathVariant(args) else { throw noSuchFunction() }
             var coerced: [BoundExpr] = []
-            for (i, a) in args.enumerated() {
-                if case .numeric = a.type { throw PoolSQLError.notSupported("\(function.rawValue)(numeric)", range: range) }
-                guard a.type.isNumeric || a.type == .unknown else { throw noSuchFunction() }
-                coerced.append(try coerce(a, to: .doublePrecision, range: argRanges[i]))
-            }
-            return .function(function, coerced, type: .doublePrecision, range: range)
+            for (i, a) in args.enumerated() { coerced.append(try coerce(a, to: type, range: argRanges[i])) }
+            return .function(function, coerced, type: type, range: range)
         case .floor, .ceil, .trunc:
             guard args.count == 1 || (function == .trunc && args.count == 2) else { throw noSuchFunction() }
             var x = args[0]
@@ -121,11 +131,11 @@ extension ExpressionBinder {
             if value.type == .unknown { value = try coerce(value, to: .timestamp, range: argRanges[1]) }
             switch value.type {
             case .timestamp, .timestamptz, .date: break
-            case .interval where function != .dateTrunc: break
-            case .interval: throw PoolSQLError.notSupported("date_trunc on intervals", range: range)
+            case .interval: break
             default: throw noSuchFunction()
             }
-            let type: DataType = function == .dateTrunc ? (value.type == .timestamptz ? .timestamptz : .timestamp)
+            if function == .dateTrunc, value.type == .interval { return .function(.dateTrunc, [field, value], type: .interval, range: range) }
+            let type: DataType = function == .dateTrunc ? (value.type == .timestamp ? .timestamp : .timestamptz)
                 : function == .datePart ? .doublePrecision : .numeric(precision: nil, scale: nil)
             return .function(function, [field, value], type: type, range: range)
         case .substring:
@@ -149,7 +159,7 @@ extension ExpressionBinder {
             for (i, a) in args.enumerated() { coerced.append(try coerce(a, to: .text, range: argRanges[i])) }
             let type: DataType = function == .strpos ? .integer : function == .startsWith ? .boolean : .text
             return .function(function, coerced, type: type, range: range)
-        case .regexMatch, .likeEscape, .makeArray, .arraySubscript:
+        case .regexMatch, .likeEscape, .makeArray, .arraySubscript, .arraySlice, .regexSubstring, .rowText:
             throw noSuchFunction()
         case .left, .right, .splitPart:
             guard args.count == (function == .splitPart ? 3 : 2) else { throw noSuchFunction() }
@@ -161,8 +171,21 @@ extension ExpressionBinder {
                 coerced.append(wantsText ? try coerce(c, to: .text, range: argRanges[i]) : c)
             }
             return .function(function, coerced, type: .text, range: range)
+        default:
+            return try bindLibraryFunction(function, call: call, args: args, argRanges: argRanges, range: range, noSuchFunction: noSuchFunction)
         }
     }
+
+    /// The hint for a function name PoolSQL does not know: the closest known function when
+    /// the name looks misspelt, otherwise PostgreSQL's own hint.
+    static func unknownFunctionHint(_ name: String) -> String {
+        let candidates = ScalarFunction.knownNames + Array(aggregateNames) + Array(windowOnlyNames) + tableFunctionNames
+        if let closest = ClosestName.find(name, in: candidates), closest != name { return "did you mean \(closest)()?" }
+        return "No function matches the given name and argument types. You might need to add explicit type casts."
+    }
+
+    /// Functions that return rows, usable in FROM.
+    static let tableFunctionNames = ["generate_series", "unnest"]
 
     /// EXTRACT(field FROM x), SUBSTRING(x FROM a FOR b), POSITION(a IN b), TRIM(… FROM x):
     /// the SQL-syntax forms of date_part/substring/strpos/btrim.

@@ -204,6 +204,17 @@ struct ExpressionBinder {
             }
             if let from {
                 let start = try bind(from)
+                if TypeCoercion.isStringLike(start.type) || start.type == .unknown {
+                    // SUBSTRING(text FROM pattern): a POSIX regular expression.
+                    let text = try bind(value)
+                    guard isTextual(text.type) else {
+                        throw PoolSQLError(.undefinedFunction, "function substring(\(text.type.postgresName), \(start.type.postgresName)) does not exist",
+                                           hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
+                                           range: range)
+                    }
+                    return .function(.regexSubstring, [try coerce(text, to: .text, range: value.range), try coerce(start, to: .text, range: from.range)],
+                                     type: .text, range: range)
+                }
                 guard start.type.isInteger || start.type == .unknown else {
                     throw PoolSQLError.notSupported("SUBSTRING with a regular expression", range: range)
                 }
@@ -230,6 +241,20 @@ struct ExpressionBinder {
                 throw PoolSQLError(.datatypeMismatch, "cannot subscript type \(array.type.postgresName) because it does not support subscripting",
                                    range: arrayExpr.range)
             }
+            if case let .slice(lower, upper) = sub {
+                // a[lo:hi]: either bound may be left out.
+                var bounds: [BoundExpr] = []
+                for bound in [lower, upper] {
+                    // A missing bound is the array's own (1, or its length).
+                    guard let bound else { bounds.append(.literal(.int(bounds.isEmpty ? 1 : Int64.max), .bigint)); continue }
+                    let b = try coerce(try bind(bound), to: .integer, range: bound.range)
+                    guard b.type.isInteger else {
+                        throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: bound.range)
+                    }
+                    bounds.append(b)
+                }
+                return .function(.arraySlice, [array] + bounds, type: array.type, range: range)
+            }
             guard case let .index(indexExpr) = sub else {
                 throw PoolSQLError.notSupported("array slices", range: range)
             }
@@ -238,12 +263,19 @@ struct ExpressionBinder {
                 throw PoolSQLError(.datatypeMismatch, "array subscript must have type integer", range: indexExpr.range)
             }
             return .function(.arraySubscript, [array, index], type: elementType, range: range)
-        case .row:
-            throw PoolSQLError.notSupported("row constructors", range: range)
+        case let .row(items):
+            // A row value prints as PostgreSQL's record text, `(1,abc,)`.
+            var fields: [BoundExpr] = []
+            for item in items {
+                let b = try bind(item)
+                fields.append(b.type == .unknown ? try coerce(b, to: .text, range: item.range) : b)
+            }
+            return .function(.rowText, fields, type: .text, range: range)
         case let .currentDateTime(kind):
             switch kind {
             case .currentTimestamp: return .function(.now, [], type: .timestamptz, range: range)
             case .localTimestamp: return .cast(.function(.now, [], type: .timestamptz, range: range), to: .timestamp, range: range)
+            case .currentDate: return .cast(.function(.now, [], type: .timestamptz, range: range), to: .date, range: range)
             default: throw PoolSQLError.notSupported(kind.rawValue, range: range)
             }
         }
@@ -353,6 +385,9 @@ struct ExpressionBinder {
             let r = try requireBoolean(try bind(rExpr), argumentOf: op.rawValue, range: rExpr.range)
             return op == .and ? .and(l, r) : .or(l, r)
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            if case let .row(left) = lExpr.kind, case let .row(right) = rExpr.kind {
+                return try bindRowComparison(left, op, right, range: range)
+            }
             let (l, r) = try comparable(try bind(lExpr), try bind(rExpr), op: op.rawValue, lRange: lExpr.range, rRange: rExpr.range, range: range)
             return .comparison(ComparisonOperator(op), l, r)
         case .plus, .minus, .multiply, .divide, .modulo:
@@ -362,17 +397,21 @@ struct ExpressionBinder {
             if l.type == .unknown { l = try coerce(l, to: .doublePrecision, range: lExpr.range) }
             if r.type == .unknown { r = try coerce(r, to: .doublePrecision, range: rExpr.range) }
             guard l.type.isNumeric, r.type.isNumeric else { throw operatorDoesNotExist("^", l.type, r.type, range: range) }
-            // Any float operand makes it double precision ^ double precision; numeric ^ numeric
-            // (exact decimal powers) is not implemented.
+            // Any float operand makes it double precision ^ double precision; a numeric operand
+            // with no float makes it numeric ^ numeric; integers alone go to double precision.
             let isFloat: (DataType) -> Bool = { $0 == .doublePrecision || $0 == .real }
             let isNumeric: (DataType) -> Bool = { if case .numeric = $0 { return true } else { return false } }
             if !isFloat(l.type) && !isFloat(r.type) && (isNumeric(l.type) || isNumeric(r.type)) {
-                throw PoolSQLError.notSupported("numeric ^ numeric", range: range)
+                let numeric = DataType.numeric(precision: nil, scale: nil)
+                return .function(.power, [try coerce(l, to: numeric, range: lExpr.range), try coerce(r, to: numeric, range: rExpr.range)],
+                                 type: numeric, range: range)
             }
             return .function(.power, [try coerce(l, to: .doublePrecision, range: lExpr.range), try coerce(r, to: .doublePrecision, range: rExpr.range)],
                              type: .doublePrecision, range: range)
         case .concat:
             var l = try bind(lExpr), r = try bind(rExpr)
+            if case .array = l.type { return try bindArrayConcatenation(l, r, lRange: lExpr.range, rRange: rExpr.range, range: range) }
+            if case .array = r.type { return try bindArrayConcatenation(l, r, lRange: lExpr.range, rRange: rExpr.range, range: range) }
             guard isTextual(l.type) || isTextual(r.type) else { throw operatorDoesNotExist("||", l.type, r.type, range: range) }
             if l.type == .unknown { l = try coerce(l, to: .text, range: lExpr.range) }
             if r.type == .unknown { r = try coerce(r, to: .text, range: rExpr.range) }
@@ -386,6 +425,35 @@ struct ExpressionBinder {
             return op == .regexMatch || op == .regexMatchCaseInsensitive ? match : .not(match)
         case .contains, .containedBy, .overlaps:
             throw PoolSQLError.notSupported("array operators", range: range)
+        }
+    }
+
+    /// `(a, b) op (c, d)`: `=` when every pair is equal, `<>` when some pair differs, and the
+    /// ordering operators compare pair by pair, the first unequal pair deciding.
+    func bindRowComparison(_ left: [Expr], _ op: BinaryOperator, _ right: [Expr], range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        guard left.count == right.count, !left.isEmpty else {
+            throw PoolSQLError(.syntaxError, "unequal number of entries in row expressions", range: range)
+        }
+        var pairs: [(BoundExpr, BoundExpr)] = []
+        for (l, r) in zip(left, right) {
+            pairs.append(try comparable(try bind(l), try bind(r), op: op.rawValue, lRange: l.range, rRange: r.range, range: range))
+        }
+        switch op {
+        case .equal:
+            return BoundExpr.conjunction(pairs.map { .comparison(.equal, $0.0, $0.1) }) ?? .literal(.bool(true), .boolean)
+        case .notEqual:
+            var result = BoundExpr.comparison(.notEqual, pairs[0].0, pairs[0].1)
+            for p in pairs.dropFirst() { result = .or(result, .comparison(.notEqual, p.0, p.1)) }
+            return result
+        default:
+            // Lexicographic: from the last pair backwards, l < r OR (l = r AND rest).
+            let strict: ComparisonOperator = op == .less || op == .lessOrEqual ? .less : .greater
+            let last = pairs[pairs.count - 1]
+            var result = BoundExpr.comparison(ComparisonOperator(op), last.0, last.1)
+            for p in pairs.dropLast().reversed() {
+                result = .or(.comparison(strict, p.0, p.1), .and(.comparison(.equal, p.0, p.1), result))
+            }
+            return result
         }
     }
 
@@ -409,6 +477,12 @@ struct ExpressionBinder {
             } else {
                 result = TypeCoercion.commonType([a, b]).type
             }
+        case (.datetime, .numeric) where a == .date && b.isInteger && (op == .add || op == .subtract):
+            result = .date
+        case (.numeric, .datetime) where b == .date && a.isInteger && op == .add:
+            result = .date
+        case (.datetime, .datetime) where op == .subtract && a == .date && b == .date:
+            result = .integer
         case (.datetime, .interval) where op == .add || op == .subtract:
             result = a == .timestamptz ? .timestamptz : .timestamp
         case (.interval, .datetime) where op == .add:
@@ -455,6 +529,19 @@ struct ExpressionBinder {
     }
 
     func bindInList(_ e: Expr, _ list: [Expr], negated: Bool, range: SourceRange?) throws(PoolSQLError) -> BoundExpr {
+        if case let .row(left) = e.kind {
+            // (a, b) IN ((1, 2), (3, 4)): some row equal.
+            var alternatives: [BoundExpr] = []
+            for item in list {
+                guard case let .row(right) = item.kind else {
+                    throw PoolSQLError(.syntaxError, "IN of a row needs rows on the right", range: item.range)
+                }
+                alternatives.append(try bindRowComparison(left, .equal, right, range: item.range))
+            }
+            guard var result = alternatives.first else { return .literal(.bool(negated), .boolean) }
+            for a in alternatives.dropFirst() { result = .or(result, a) }
+            return negated ? .not(result) : result
+        }
         var bound = [try bind(e)]
         for item in list { bound.append(try bind(item)) }
         let ranges = [e.range] + list.map(\.range)

@@ -199,11 +199,21 @@ final class GroupingContext {
             return AggregateCall(function: .mode, arguments: [], filter: filter, orderBy: sort, type: key.type)
         }
         guard args.count == 1 else { throw noSuchFunction() }
-        if case .array = args[0].type { throw PoolSQLError.notSupported("percentiles of an array of fractions", range: range) }
-        guard args[0].type.isNumeric || args[0].type == .unknown else { throw noSuchFunction() }
-        let fraction = try binder.coerce(args[0], to: .doublePrecision, range: call.arguments[0].range)
+        // One fraction gives one value; an array of fractions an array of values.
+        let fraction: BoundExpr
+        let isArray: Bool
+        if case let .array(element) = args[0].type {
+            guard element.isNumeric || element == .unknown else { throw noSuchFunction() }
+            fraction = try binder.coerce(args[0], to: .array(.doublePrecision), range: call.arguments[0].range)
+            isArray = true
+        } else {
+            guard args[0].type.isNumeric || args[0].type == .unknown else { throw noSuchFunction() }
+            fraction = try binder.coerce(args[0], to: .doublePrecision, range: call.arguments[0].range)
+            isArray = false
+        }
         if name == "percentile_disc" {
-            return AggregateCall(function: .percentileDisc, arguments: [fraction], filter: filter, orderBy: sort, type: key.type)
+            return AggregateCall(function: .percentileDisc, arguments: [fraction], filter: filter, orderBy: sort,
+                                 type: isArray ? .array(key.type) : key.type)
         }
         // percentile_cont interpolates: double precision (numbers) or interval.
         let type: DataType
@@ -216,6 +226,7 @@ final class GroupingContext {
             throw noSuchFunction()
         }
         return AggregateCall(function: .percentileCont, arguments: [fraction], filter: filter,
-                             orderBy: [SortKey(expr: key, ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending)], type: type)
+                             orderBy: [SortKey(expr: key, ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending)],
+                             type: isArray ? .array(type) : type)
     }
 }

@@ -67,8 +67,8 @@ extension LogicalPlan {
             var line = "\(pad)Lateral \(type.rawValue) Join"
             if let condition { line += ": \(condition.rendered(columnNames: names))" }
             return [line] + left.explainLines(indent: indent + 2) + right.explainLines(indent: indent + 2)
-        case let .unnest(array, _):
-            return ["\(pad)Unnest: \(array.rendered(columnNames: []))"]
+        case let .unnest(arrays, _, withOrdinality):
+            return ["\(pad)Unnest: \(arrays.map { $0.rendered(columnNames: []) }.joined(separator: ", "))" + (withOrdinality ? " WITH ORDINALITY" : "")]
         case let .workTableScan(table):
             return ["\(pad)WorkTableScan: \(table.name)"]
         case let .recursiveUnion(table, all, anchor, recursive):

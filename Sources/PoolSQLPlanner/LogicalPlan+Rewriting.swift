@@ -39,7 +39,7 @@ extension LogicalPlan {
         case let .window(calls, input): return .window(calls.map { $0.mapExpressions(f) }, input)
         case let .generateSeries(start, stop, step, column):
             return .generateSeries(start: f(start), stop: f(stop), step: step.map(f), column: column)
-        case let .unnest(array, column): return .unnest(f(array), column: column)
+        case let .unnest(arrays, columns, withOrdinality): return .unnest(arrays.map(f), columns: columns, withOrdinality: withOrdinality)
         case let .lateralJoin(type, condition, l, r): return .lateralJoin(type, condition: condition.map(f), left: l, right: r)
         default: return plan
         }

@@ -38,8 +38,8 @@ public indirect enum LogicalPlan: Sendable {
     /// A join whose right side reads the left row (LATERAL subqueries and functions in FROM):
     /// the right plan runs once per left row, with that row as its enclosing row.
     case lateralJoin(JoinType, condition: BoundExpr?, left: LogicalPlan, right: LogicalPlan)
-    /// `unnest(array)` in FROM: one row per element.
-    case unnest(BoundExpr, column: PlanColumn)
+    /// `unnest(a, b, …) [WITH ORDINALITY]` in FROM: one row per position.
+    case unnest([BoundExpr], columns: [PlanColumn], withOrdinality: Bool)
     /// `generate_series(start, stop[, step])` in FROM: one column.
     case generateSeries(start: BoundExpr, stop: BoundExpr, step: BoundExpr?, column: PlanColumn)
 
@@ -55,8 +55,10 @@ public indirect enum LogicalPlan: Sendable {
         case let .values(_, columns): return columns
         case let .join(_, _, left, right):
             return left.columns + right.columns
-        case let .generateSeries(_, _, _, column), let .unnest(_, column):
+        case let .generateSeries(_, _, _, column):
             return [column]
+        case let .unnest(_, columns, _):
+            return columns
         case let .lateralJoin(_, _, left, right):
             return left.columns + right.columns
         case let .workTableScan(table), let .recursiveUnion(table, _, _, _):

@@ -8,7 +8,7 @@ extension TableRef {
         switch self {
         case let .table(name, _): return name.range
         case let .derived(_, query, alias): return alias?.name.range ?? query.firstRange
-        case let .function(call, _): return call.name.range
+        case let .function(call, _, _): return call.name.range
         case let .join(join): return join.left.firstRange ?? join.right.firstRange
         }
     }

@@ -159,6 +159,12 @@ extension QueryPlanner {
             }
         case .datetime:
             guard args.count == 3 else { throw noSuchFunction() }
+            // Dates count as timestamptz here, PostgreSQL's preferred date/time type.
+            if type == .date {
+                type = .timestamptz
+                start = try binder.coerce(start, to: type, range: range)
+                stop = try binder.coerce(stop, to: type, range: range)
+            }
             let s = try binder.coerce(args[2], to: .interval, range: call.arguments[2].range)
             step = s
         default:
@@ -193,19 +199,57 @@ extension QueryPlanner {
         return lateral ? .lateralJoin(type, condition: bound, left: left, right: right) : .join(type, condition: bound, left: left, right: right)
     }
 
-    /// `unnest(array)`: one row per element.
-    func planUnnest(_ call: FunctionCall) throws(PoolSQLError) -> LogicalPlan {
+    /// `unnest(a, b, …) [WITH ORDINALITY]`: one row per position, each array's element (NULL
+    /// past a shorter array's end), then the position.
+    func planUnnest(_ call: FunctionCall, withOrdinality: Bool) throws(PoolSQLError) -> LogicalPlan {
         let binder = ExpressionBinder(scope: .empty, clause: "functions in FROM", subqueryPlanner: self)
-        guard call.arguments.count == 1 else {
-            throw PoolSQLError.notSupported("unnest with several arrays", range: call.name.range)
+        var arrays: [BoundExpr] = []
+        var columns: [PlanColumn] = []
+        for argument in call.arguments { arrays.append(try binder.bind(argument)) }
+        for array in arrays {
+            guard case let .array(elementType) = array.type else {
+                throw PoolSQLError(.undefinedFunction, "function unnest(\(arrays.map(\.type.postgresName).joined(separator: ", "))) does not exist",
+                                   hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
+                                   range: call.name.range)
+            }
+            columns.append(PlanColumn(name: "unnest", type: elementType == .unknown ? .text : elementType))
         }
-        let array = try binder.bind(call.arguments[0])
-        guard case let .array(elementType) = array.type else {
-            throw PoolSQLError(.undefinedFunction, "function unnest(\(array.type.postgresName)) does not exist",
+        guard !arrays.isEmpty else {
+            throw PoolSQLError(.undefinedFunction, "function unnest() does not exist",
                                hint: "No function matches the given name and argument types. You might need to add explicit type casts.",
                                range: call.name.range)
         }
-        return .unnest(array, column: PlanColumn(name: "unnest", type: elementType))
+        if withOrdinality { columns.append(PlanColumn(name: "ordinality", type: .bigint)) }
+        return .unnest(arrays, columns: columns, withOrdinality: withOrdinality)
+    }
+}
+
+extension QueryPlanner {
+    /// `SELECT a, unnest(arr) FROM t` is `SELECT a, u FROM t, unnest(arr) u`: a select item
+    /// that is a call of `unnest(array)` or `generate_series(…)` becomes a (lateral) function
+    /// in FROM, which gives PostgreSQL's rows in PostgreSQL's order. Only one such item, and
+    /// only without GROUP BY, aggregates or DISTINCT; other uses stay errors.
+    static func movingSetReturningFunctionsToFrom(_ select: Select) -> Select {
+        guard select.groupBy.isEmpty, select.having == nil, select.distinct == nil else { return select }
+        var found: [(Int, FunctionCall, Ident?)] = []
+        for (i, item) in select.projection.enumerated() {
+            guard case let .expr(e, alias) = item, case let .function(call) = e.kind, call.name.parts.count == 1,
+                  call.over == nil, call.filter == nil, !call.distinct, call.orderBy.isEmpty, call.withinGroup.isEmpty, !call.star
+            else { continue }
+            let name = call.name.name.value
+            if (name == "unnest" && call.arguments.count == 1) || name == "generate_series" { found.append((i, call, alias)) }
+        }
+        guard found.count == 1, let (index, call, alias) = found.first else { return select }
+        if select.projection.contains(where: { if case let .expr(e, _) = $0 { return e.containsAggregate } else { return false } }) {
+            return select
+        }
+        var rewritten = select
+        // A name no query can spell unquoted, so it cannot clash with the user's names.
+        let internalName = Ident("?\(call.name.name.value)?")
+        rewritten.from.append(.function(call, alias: TableAlias(name: internalName, columns: [internalName])))
+        rewritten.projection[index] = .expr(Expr(.compoundIdentifier([internalName, internalName]), range: call.name.range),
+                                            alias: alias ?? Ident(call.name.name.value))
+        return rewritten
     }
 }
 

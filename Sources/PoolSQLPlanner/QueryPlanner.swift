@@ -185,8 +185,9 @@ public struct QueryPlanner: Sendable {
 
     /// `keepUntypedOutputs`: leave bare string literals and NULLs of the select list untyped,
     /// so a set operation can give them the other side's type (`SELECT 1 UNION SELECT NULL`).
-    func planSelect(_ select: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?,
+    func planSelect(_ original: Select, orderBy: [OrderByItem], limit: Limit?, offset: Expr?,
                     keepUntypedOutputs: Bool = false) throws(PoolSQLError) -> LogicalPlan {
+        let select = QueryPlanner.movingSetReturningFunctionsToFrom(original)
 
         // FROM: comma-separated items are cross joined.
         var plan: LogicalPlan = .singleRow
@@ -486,16 +487,20 @@ public struct QueryPlanner: Sendable {
                                    hint: "For example, FROM (SELECT ...) [AS] foo.", range: query.firstRange)
             }
             return try aliased(try plan(query), as: alias.name.value, columnAliases: alias.columns, range: alias.name.range)
-        case let .function(call, alias):
+        case let .function(call, alias, withOrdinality):
             let name = call.name.name.value
             let plan: LogicalPlan
             switch (call.name.parts.count, name) {
-            case (1, "generate_series"): plan = try planGenerateSeries(call)
-            case (1, "unnest"): plan = try planUnnest(call)
+            case (1, "generate_series"):
+                if withOrdinality { throw PoolSQLError.notSupported("generate_series WITH ORDINALITY", range: call.name.range) }
+                plan = try planGenerateSeries(call)
+            case (1, "unnest"): plan = try planUnnest(call, withOrdinality: withOrdinality)
             default: throw PoolSQLError.notSupported("table function \(name)", range: call.name.range)
             }
             // A single-column function's alias also names its column (`generate_series(1, 3) g`).
-            let columnAliases = alias.map { $0.columns.isEmpty ? [$0.name] : $0.columns } ?? []
+            // (With several value columns, as unnest(a, b), the alias names only the table.)
+            let valueColumns = plan.columns.count - (withOrdinality ? 1 : 0)
+            let columnAliases = alias.map { $0.columns.isEmpty ? (valueColumns == 1 ? [$0.name] : []) : $0.columns } ?? []
             return try aliased(plan, as: alias?.name.value ?? name, columnAliases: columnAliases,
                                range: alias?.name.range ?? call.name.range)
         case let .join(join):

@@ -32,7 +32,7 @@ extension ScalarFunction {
             return self == .extract ? .numeric(n) : .double(n.doubleValue)
         case .dateTrunc:
             guard case let .text(field) = values[0], case let .timestamp(t) = values[1] else { return nil }
-            return .timestamp(try ScalarFunction.truncate(t, to: field.lowercased(), type: type))
+            return .timestamp(try ScalarFunction.truncate(t, to: field.lowercased(), type: type).with(kind: type == .timestamptz ? .timestamptz : .timestamp))
         case .substring:
             guard case let .text(s) = values[0], case let .int(start) = values[1] else { return nil }
             // Positions count code points, as in PostgreSQL.
@@ -122,7 +122,7 @@ extension ScalarFunction {
             case "second": return micros(Int64(f.second) * 1_000_000 + Int64(f.microsecond), scale: 6, divisor: 1_000_000)
             case "milliseconds": return micros(Int64(f.second) * 1_000_000 + Int64(f.microsecond), scale: 3, divisor: 1000)
             case "microseconds": return n(f.second * 1_000_000 + f.microsecond)
-            case "epoch": return micros(t.microseconds, scale: 6, divisor: 1_000_000)
+            case "epoch": return micros(t.microseconds, scale: t.kind == .date ? 0 : 6, divisor: 1_000_000)
             case "quarter": return n((f.month - 1) / 3 + 1)
             case "decade": return n(f.year >= 0 ? f.year / 10 : -((-f.year + 9) / 10))
             case "century": return n(f.year > 0 ? (f.year + 99) / 100 : -((99 - (f.year - 1)) / 100))

@@ -64,6 +64,10 @@ enum TypeCoercion {
         case (.numeric, .numeric): return numericRank(from) <= numericRank(to) || isNumericFamily(from, to)
         case (.string, .string): return true
         case (.datetime, .datetime): return true
+        case (.array, .array):
+            // Arrays convert element by element (numeric[] → double precision[]).
+            if case let .array(x) = from, case let .array(y) = to { return x == .unknown || isImplicit(x, y) }
+            return false
         default: return false
         }
     }

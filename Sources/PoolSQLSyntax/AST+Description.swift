@@ -245,7 +245,14 @@ extension FunctionCall: CustomStringConvertible {
         }
         var s = shownName + "("
         if distinct { s += "DISTINCT " }
-        s += star ? "*" : list(arguments)
+        if star {
+            s += "*"
+        } else {
+            s += arguments.enumerated().map { i, a in
+                if i < argumentNames.count, let argumentName = argumentNames[i] { return "\(argumentName) => \(a)" }
+                return a.description
+            }.joined(separator: ", ")
+        }
         if !orderBy.isEmpty { s += " ORDER BY " + list(orderBy) }
         s += ")"
         if !withinGroup.isEmpty { s += " WITHIN GROUP (ORDER BY " + list(withinGroup) + ")" }
@@ -404,7 +411,7 @@ extension TableRef: CustomStringConvertible {
         switch self {
         case let .table(name, alias): return withAlias(name.description, alias)
         case let .derived(lateral, query, alias): return withAlias((lateral ? "LATERAL " : "") + "(\(query))", alias)
-        case let .function(call, alias): return withAlias(call.description, alias)
+        case let .function(call, alias, withOrdinality): return withAlias(call.description + (withOrdinality ? " WITH ORDINALITY" : ""), alias)
         case let .join(join): return join.description
         }
     }

@@ -191,12 +191,16 @@ public struct FunctionCall: Sendable, Hashable {
     public var withinGroup: [OrderByItem]
     public var filter: Expr?
     public var over: WindowReference?
+    /// `name => value` arguments: the name of each argument, nil for positional ones (empty
+    /// when no argument is named). Named arguments come last.
+    public var argumentNames: [Ident?]
 
     public init(name: ObjectName, arguments: [Expr] = [], star: Bool = false, distinct: Bool = false,
                 orderBy: [OrderByItem] = [], withinGroup: [OrderByItem] = [], filter: Expr? = nil,
-                over: WindowReference? = nil) {
+                over: WindowReference? = nil, argumentNames: [Ident?] = []) {
         self.name = name
         self.arguments = arguments
+        self.argumentNames = argumentNames
         self.star = star
         self.distinct = distinct
         self.orderBy = orderBy

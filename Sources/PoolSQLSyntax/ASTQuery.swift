@@ -143,7 +143,8 @@ public indirect enum TableRef: Sendable, Hashable {
     /// `[LATERAL] (query) [AS alias (cols)]`, including `(VALUES …) AS t(a, b)`.
     case derived(lateral: Bool, Query, alias: TableAlias?)
     /// `generate_series(1, 3) [AS alias (cols)]`
-    case function(FunctionCall, alias: TableAlias?)
+    /// A function in FROM; `WITH ORDINALITY` adds a 1-based row number column.
+    case function(FunctionCall, alias: TableAlias?, withOrdinality: Bool = false)
     case join(Join)
 }
 

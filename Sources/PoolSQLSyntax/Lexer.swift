@@ -10,7 +10,7 @@ public struct Lexer: Sendable {
 
     /// Symbols, longest first so that the longest match wins.
     static let symbols: [String] = [
-        "!~*", "::", "||", "<>", "!=", "<=", ">=", "~*", "!~", "@>", "<@", "&&",
+        "!~*", "::", "=>", "||", "<>", "!=", "<=", ">=", "~*", "!~", "@>", "<@", "&&",
         "(", ")", ",", ";", ".", "[", "]", ":", "+", "-", "*", "/", "%", "^", "=", "<", ">", "~",
     ]
 
@@ -75,7 +75,7 @@ public struct Lexer: Sendable {
         // E'…' escape strings.
         if (c == "E" || c == "e"), peek(1) == "'" {
             advance()
-            let value = try readString(start: start, escapes: true)
+            let value = try readContinuedString(start: start, escapes: true)
             return Token(.string(value), range: SourceRange(start: start, end: location))
         }
         if Lexer.isIdentifierStart(c) {
@@ -87,7 +87,7 @@ public struct Lexer: Sendable {
             return try readNumber(start: start)
         }
         if c == "'" {
-            let value = try readString(start: start, escapes: false)
+            let value = try readContinuedString(start: start, escapes: false)
             return Token(.string(value), range: SourceRange(start: start, end: location))
         }
         if c == "\"" {
@@ -165,6 +165,24 @@ public struct Lexer: Sendable {
                                       at: SourceRange(start: start, end: location))
         }
         return Token(isDecimal ? .decimal(text) : .integer(text), range: SourceRange(start: start, end: location))
+    }
+
+    /// Reads a string literal and the literals that continue it: as in standard SQL, `'foo'`
+    /// followed by whitespace holding a newline and then `'bar'` is the one string `foobar`
+    /// (on the same line it stays a syntax error, as in PostgreSQL).
+    private mutating func readContinuedString(start: SourceLocation, escapes: Bool) throws(PoolSQLError) -> String {
+        var value = try readString(start: start, escapes: escapes)
+        while true {
+            var ahead = 0
+            var sawNewline = false
+            while let c = peek(ahead), c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0C}" {
+                if c == "\n" || c == "\r" { sawNewline = true }
+                ahead += 1
+            }
+            guard sawNewline, peek(ahead) == "'" else { return value }
+            for _ in 0..<ahead { advance() }
+            value += try readString(start: location, escapes: escapes)
+        }
     }
 
     /// Reads `'…'` (the opening quote is next); `''` is a quote. With `escapes`, backslash

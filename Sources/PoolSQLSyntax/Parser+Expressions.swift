@@ -81,6 +81,12 @@ extension Parser {
         return map
     }()
 
+    /// Whether `SIMILAR TO` starts `ahead` tokens from here.
+    func isSimilarTo(ahead: Int) -> Bool {
+        guard case let .word(w) = (ahead == 0 ? current : peek(ahead)).kind, Parser.fold(w) == "similar" else { return false }
+        return peekKeyword(.to, ahead: ahead + 1)
+    }
+
     /// The precedence of the infix or postfix operator at the current token, if it is one.
     func infixPrecedence() -> Precedence? {
         switch current.kind {
@@ -88,7 +94,10 @@ extension Parser {
             if s == "[" { return .subscripted }
             if s == "::" { return .cast }
             return Parser.symbolOperators[s]?.precedence
-        case .word:
+        case let .word(word):
+            // `x AT TIME ZONE z` binds tighter than `^` and looser than unary minus.
+            if Parser.fold(word) == "at", peekKeyword(.time, ahead: 1), peekKeyword(.zone, ahead: 2) { return .unary }
+            if isSimilarTo(ahead: 0) { return .betweenInLike }
             switch current.kind.keyword {
             case .or?: return .or
             case .and?: return .and
@@ -97,7 +106,7 @@ extension Parser {
             case .not?:
                 switch peek(1).kind.keyword {
                 case .in?, .between?, .like?, .ilike?: return .betweenInLike
-                default: return nil
+                default: return isSimilarTo(ahead: 1) ? .betweenInLike : nil
                 }
             default: return nil
             }
@@ -113,6 +122,11 @@ extension Parser {
         case .isTest: kind = try parseIsTest(left)
         case .betweenInLike: kind = try parsePredicateSuffix(left)
         case .subscripted: kind = .subscripted(left, try parseSubscript())
+        case .unary:
+            // AT TIME ZONE zone: PostgreSQL's timezone(zone, value).
+            advance(); advance(); advance()
+            let zone = try parseSubexpression(.unary)
+            kind = .function(FunctionCall(name: ObjectName(Ident("timezone")), arguments: [zone, left]))
         case .cast:
             advance()
             kind = .cast(left, try parseDataType(), syntax: .doubleColon)
@@ -189,6 +203,15 @@ extension Parser {
             try expectKeyword(.and)
             let high = try parseOtherOperatorExpression()
             return .between(left, low: low, high: high, negated: negated)
+        }
+        if isSimilarTo(ahead: 0) {
+            // a SIMILAR TO b [ESCAPE e] is a ~ similar_to_escape(b[, e]), as PostgreSQL reads it.
+            advance(); advance()
+            let pattern = try parseOtherOperatorExpression()
+            var arguments = [pattern]
+            if consumeKeyword(.escape) { arguments.append(try parseOtherOperatorExpression()) }
+            let converted = Expr(.function(FunctionCall(name: ObjectName(Ident("similar_to_escape")), arguments: arguments)), range: pattern.range)
+            return .binary(left, negated ? .regexNotMatch : .regexMatch, converted)
         }
         let caseInsensitive: Bool
         if consumeKeyword(.like) {
@@ -338,6 +361,54 @@ extension Parser {
         return Expr(.literal(literal), range: token.range)
     }
 
+    /// `INTERVAL '1' DAY`, `INTERVAL '1:30' HOUR TO MINUTE`: a unit after an interval literal
+    /// gives a bare number that unit, and drops the fields below the last unit, as PostgreSQL
+    /// does. Returns the literal's text with that applied (the qualifier is not kept).
+    mutating func parseIntervalQualifier(_ text: String) throws(PoolSQLError) -> String {
+        let units = ["year", "month", "day", "hour", "minute", "second"]
+        func unitHere(_ ahead: Int) -> String? {
+            guard case let .word(w) = (ahead == 0 ? current : peek(ahead)).kind else { return nil }
+            let folded = Parser.fold(w)
+            return units.contains(folded) ? folded : nil
+        }
+        guard let first = unitHere(0) else { return text }
+        let startRange = current.range
+        advance()
+        var last = first
+        if case let .word(w) = current.kind, Parser.fold(w) == "to", let second = unitHere(1) {
+            advance(); advance()
+            last = second
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var value = text
+        if first == last, !trimmed.isEmpty, Double(trimmed) != nil {
+            value = trimmed + " " + first
+        } else if first == "hour" || first == "minute", last != first, !trimmed.contains(" "), trimmed.contains(":"),
+                  first == "minute" || trimmed.split(separator: ":").count == 2 && last == "minute" {
+            // '1:30' HOUR TO MINUTE is 1 hour 30 minutes; MINUTE TO SECOND reads mm:ss.
+            value = first == "minute" ? "00:" + trimmed : trimmed
+        }
+        let parsed: Interval
+        do {
+            parsed = try Interval(parsing: value)
+        } catch {
+            var e = error
+            if e.range == nil { e.range = startRange }
+            throw e
+        }
+        // Keep only the fields down to the last unit.
+        var months = parsed.months, days = parsed.days, micros = parsed.microseconds
+        switch last {
+        case "year": months = months / 12 * 12; days = 0; micros = 0
+        case "month": days = 0; micros = 0
+        case "day": micros = 0
+        case "hour": micros = micros / 3_600_000_000 * 3_600_000_000
+        case "minute": micros = micros / 60_000_000 * 60_000_000
+        default: break
+        }
+        return Interval(months: months, days: days, microseconds: micros).description
+    }
+
     /// typed_literal = data_type string_literal ; (nil, position unchanged, when not one)
     mutating func parseTypedLiteral() throws(PoolSQLError) -> Expr? {
         guard case let .word(word) = current.kind, Parser.typeNames.contains(Parser.fold(word)) else { return nil }
@@ -347,7 +418,9 @@ extension Parser {
             let type = try parseDataType()
             if case let .string(s) = current.kind {
                 advance()
-                return Expr(.literal(.typed(type, s)), range: range(from: startLocation))
+                var text = s
+                if type == .interval { text = try parseIntervalQualifier(text) }
+                return Expr(.literal(.typed(type, text)), range: range(from: startLocation))
             }
         } catch {
             if error.code == .programLimitExceeded { throw error }
@@ -387,7 +460,16 @@ extension Parser {
             } else {
                 _ = consumeKeyword(.all)
             }
-            call.arguments = try parseExpressionList()
+            repeat {
+                let (argumentName, argument) = try parseFunctionArgument()
+                if let argumentName {
+                    while call.argumentNames.count < call.arguments.count { call.argumentNames.append(nil) }
+                    call.argumentNames.append(argumentName)
+                } else if !call.argumentNames.isEmpty {
+                    call.argumentNames.append(nil)
+                }
+                call.arguments.append(argument)
+            } while consumeSymbol(",")
             if peekKeyword(.order) { call.orderBy = try parseOrderByClause() }
         }
         try expectSymbol(")")
@@ -396,6 +478,17 @@ extension Parser {
         if peekKeyword(.filter), peekSymbol("(", ahead: 1), peekKeyword(.where, ahead: 2) { call.filter = try parseFilterClause() }
         if peekKeyword(.over) { call.over = try parseOverClause() }
         return call
+    }
+
+    /// A function argument, optionally named: `make_interval(days => 3)` (PostgreSQL's
+    /// `name => value`; the binder rejects a positional argument after named ones).
+    mutating func parseFunctionArgument() throws(PoolSQLError) -> (Ident?, Expr) {
+        var argumentName: Ident?
+        if atIdentifier, peekSymbol("=>", ahead: 1) {
+            argumentName = try parseIdentifier()
+            try expectSymbol("=>")
+        }
+        return (argumentName, try parseExpression())
     }
 
     /// within_group_clause = "WITHIN" "GROUP" "(" order_by_clause ")" ;

@@ -16,6 +16,8 @@ extension Parser {
                 query.limit = try parseLimitClause()
             } else if query.offset == nil, peekKeyword(.offset) {
                 query.offset = try parseOffsetClause()
+            } else if query.limit == nil, peekKeyword(.fetch) {
+                query.limit = try parseFetchFirst()
             } else {
                 break
             }
@@ -296,7 +298,12 @@ extension Parser {
         let name = try parseObjectName()
         if peekSymbol("(") {
             let call = try parseFunctionCall(name: name, start: name.parts.first?.range?.start ?? current.range.start)
-            return .function(call, alias: try parseTableAlias())
+            var withOrdinality = false
+            if peekKeyword(.with), case let .word(w) = peek(1).kind, Parser.fold(w) == "ordinality" {
+                advance(); advance()
+                withOrdinality = true
+            }
+            return .function(call, alias: try parseTableAlias(), withOrdinality: withOrdinality)
         }
         return .table(name, alias: try parseTableAlias())
     }
@@ -386,6 +393,23 @@ extension Parser {
         try expectKeyword(.limit)
         if consumeKeyword(.all) { return .all }
         return .count(try parseExpression())
+    }
+
+    /// `FETCH { FIRST | NEXT } [ count ] { ROW | ROWS } ONLY`, the standard's LIMIT.
+    mutating func parseFetchFirst() throws(PoolSQLError) -> Limit {
+        try expectKeyword(.fetch)
+        func word(_ w: String) -> Bool {
+            if case let .word(x) = current.kind, Parser.fold(x) == w { return true }
+            return false
+        }
+        guard consumeKeyword(.first) || word("next") else { throw unexpected(expected: ["FIRST", "NEXT"]) }
+        if word("next") { advance() }
+        var count = Expr(.literal(.integer(1)), range: current.range)
+        if !peekKeyword(.row) && !peekKeyword(.rows) { count = try parsePrimaryExpression() }
+        guard consumeKeyword(.row) || consumeKeyword(.rows) else { throw unexpected(expected: ["ROW", "ROWS"]) }
+        guard word("only") else { throw unexpected(expected: ["ONLY"]) }
+        advance()
+        return .count(count)
     }
 
     /// offset_clause = "OFFSET" expression [ "ROW" | "ROWS" ] ;
