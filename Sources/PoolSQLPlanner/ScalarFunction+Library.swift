@@ -424,11 +424,24 @@ extension ScalarFunction {
         switch self {
         case .arrayLength, .arrayUpper, .arrayLower:
             guard case let .array(elements) = values[0], case let .int(dimension) = values[1] else { return nil }
-            guard dimension == 1, !elements.isEmpty else { return .null }
-            return .int(self == .arrayLower ? 1 : Int64(elements.count))
+            // A multidimensional array is an array of equally long arrays: dimension n is the
+            // length n - 1 levels down.
+            var level = elements
+            var remaining = dimension
+            while remaining > 1, case let .array(inner)? = level.first {
+                level = inner
+                remaining -= 1
+            }
+            guard remaining == 1, dimension >= 1, !level.isEmpty else { return .null }
+            return .int(self == .arrayLower ? 1 : Int64(level.count))
         case .cardinality:
-            guard case let .array(elements) = values[0] else { return nil }
-            return .int(Int64(elements.count))
+            // All elements of all dimensions, as PostgreSQL counts them.
+            guard case .array = values[0] else { return nil }
+            func count(_ value: Value) -> Int64 {
+                guard case let .array(elements) = value else { return 1 }
+                return elements.reduce(0) { $0 + count($1) }
+            }
+            return .int(count(values[0]))
         case .arrayRemove:
             guard case let .array(elements) = values[0] else { return .null }
             return .array(elements.filter { !$0.isNotDistinct(from: values[1]) })

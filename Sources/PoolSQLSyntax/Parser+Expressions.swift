@@ -613,7 +613,7 @@ extension Parser {
         return Expr(.exists(query), range: range(from: start))
     }
 
-    /// array_expression = "ARRAY" "[" [ expression_list ] "]" | "ARRAY" "(" query ")" ;
+    /// array_expression = "ARRAY" array_elements | "ARRAY" "(" query ")" ;
     mutating func parseArrayExpression() throws(PoolSQLError) -> Expr {
         let start = current.range.start
         try expectKeyword(.array)
@@ -622,9 +622,22 @@ extension Parser {
             try expectSymbol(")")
             return Expr(.arraySubquery(query), range: range(from: start))
         }
+        return try parseArrayElements(start: start)
+    }
+
+    /// array_elements = "[" [ ( array_elements { "," array_elements } | expression_list ) ] "]" ;
+    /// Inside `ARRAY[…]` a bare `[…]` is a sub-array (`ARRAY[[1, 2], [3, 4]]`), the same as
+    /// `ARRAY[ARRAY[1, 2], ARRAY[3, 4]]`.
+    mutating func parseArrayElements(start: SourceLocation) throws(PoolSQLError) -> Expr {
         try expectSymbol("[")
         var items: [Expr] = []
-        if !peekSymbol("]") { items = try parseExpressionList() }
+        if peekSymbol("[") {
+            repeat {
+                items.append(try parseArrayElements(start: current.range.start))
+            } while consumeSymbol(",")
+        } else if !peekSymbol("]") {
+            items = try parseExpressionList()
+        }
         try expectSymbol("]")
         return Expr(.array(items), range: range(from: start))
     }
