@@ -122,9 +122,24 @@ public final class SecantusServer: Sendable {
 
     /// Hangs the server (SIGSTOP): its sockets stay open but nothing answers, as with a server
     /// stuck in a long GC pause or a frozen VM.
+    /// Returns once the kernel reports the process stopped (SIGSTOP is delivered
+    /// asynchronously; a busy machine could otherwise let it answer one more request).
     public func suspend() {
-        process.withLock { current in
-            if let pid = current?.pid { _ = kill(pid, SIGSTOP) }
+        let pid = process.withLock { current -> pid_t? in
+            guard let pid = current?.pid else { return nil }
+            _ = kill(pid, SIGSTOP)
+            return pid
+        }
+        guard let pid else { return }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            // /proc/<pid>/stat: "pid (comm) S …" — the state letter follows the closing parenthesis.
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+               let close = stat.lastIndex(of: ")"),
+               stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("T") {
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.005)
         }
     }
 

@@ -89,8 +89,13 @@ struct PoolFaultTests {
 
     @Test func hungServerTimesOutCheckoutsAndOperationsThenRecovers() throws {
         let server = try startSecantus()
-        let pool = try MongoPool(name: "hung", uri: server.uri,
-                                 options: faultOptions(appName: "fault-hung", maxPoolSize: 1, waitQueueTimeoutMS: 300, socketTimeoutMS: 500))
+        // Monitoring and periodic health checks are slowed down here, so what the test sees is
+        // the checkout and operation timeouts alone (a failed heartbeat or health check would
+        // pause the pool first, and a checkout would then fail as "paused", not "timeout").
+        var options = faultOptions(appName: "fault-hung", maxPoolSize: 1, waitQueueTimeoutMS: 300, socketTimeoutMS: 3_000)
+        options.heartbeatFrequencyMS = 60_000
+        options.healthCheckIntervalMS = 0
+        let pool = try MongoPool(name: "hung", uri: server.uri, options: options)
         defer {
             server.resume()
             pool.close()
