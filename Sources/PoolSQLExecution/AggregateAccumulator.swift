@@ -13,6 +13,10 @@ struct AggregateAccumulator {
     /// sum/avg: the running total in the sum's type; min/max: the best value so far;
     /// bool_and/bool_or: the running boolean.
     var total: Value = .null
+    /// Integers summed into an unconstrained NUMERIC: their running Int64 sum, not yet added
+    /// to `total` (exact either way; it spills into `total` before it would overflow).
+    var integerPart: Int64 = 0
+    var hasIntegerPart = false
     /// The collect path.
     var collected = AggregateExec.Collected()
 
@@ -67,6 +71,17 @@ struct AggregateAccumulator {
         case let (.double(a), .double(b)) where type == .doublePrecision:
             let s = a + b
             if s.isFinite { total = .double(s); return }
+        case let (_, .int(b)) where type == .numeric(precision: nil, scale: nil):
+            let (s, overflow) = integerPart.addingReportingOverflow(b)
+            if !overflow {
+                integerPart = s
+                hasIntegerPart = true
+                return
+            }
+            try settleIntegerPart(type: type)
+            integerPart = b
+            hasIntegerPart = true
+            return
         default:
             break
         }
@@ -74,8 +89,23 @@ struct AggregateAccumulator {
         total = total.isNull ? converted : try Value.arithmetic(.add, total, converted, resultType: type)
     }
 
+    /// Adds the pending integer sum to `total` (integers in NUMERIC have scale 0, so adding
+    /// them now or one by one gives the same exact value and scale).
+    private mutating func settleIntegerPart(type: DataType) throws(PoolSQLError) {
+        guard hasIntegerPart else { return }
+        let part = Value.numeric(SQLNumeric(integerPart))
+        total = total.isNull ? part : try Value.arithmetic(.add, total, part, resultType: type)
+        integerPart = 0
+        hasIntegerPart = false
+    }
+
     /// The result of a streaming aggregate.
     func finish(_ aggregate: AggregateCall) throws(PoolSQLError) -> Value {
+        var state = self
+        if aggregate.function == .sum || aggregate.function == .avg {
+            try state.settleIntegerPart(type: aggregate.type)
+        }
+        let total = state.total
         switch aggregate.function {
         case .countStar, .count:
             return .int(count)
