@@ -15,41 +15,80 @@ public struct AggregateExec: PhysicalOperator {
     struct Collected {
         var rows: [(arguments: [Value], keys: [Value])] = []
         var seen: Set<[Value]> = []
+        /// Ordered-set aggregates keep only each row's WITHIN GROUP key (NULLs included)…
+        var orderedKeys: [Value] = []
+        /// …and the fraction argument while every row has the same one; `fractions` holds one
+        /// per row only once they differ (the result then takes the first sorted row's).
+        var fraction: Value?
+        var fractions: [Value] = []
     }
 
     public func execute(_ context: ExecutionContext) throws(PoolSQLError) -> [[Value]] {
         let rows = try input.execute(context)
-        var groupIndex: [[Value]: Int] = [:]
+        let width = aggregates.count
+        let streaming = aggregates.map(AggregateAccumulator.streams)
+        // One accumulator per (group, aggregate), group-major: states[group * width + a].
+        var states: [AggregateAccumulator] = []
         var groupKeys: [[Value]] = []
-        var collected: [[Collected]] = []
+        // One GROUP BY expression (the common case) hashes its value, not a one-element array.
+        var singleKeyIndex: [Value: Int] = [:]
+        var groupIndex: [[Value]: Int] = [:]
         if groups.isEmpty {
-            groupIndex[[]] = 0
             groupKeys.append([])
-            collected.append(Array(repeating: Collected(), count: aggregates.count))
+            states.append(contentsOf: repeatElement(AggregateAccumulator(), count: width))
         }
         for row in rows {
-            var key: [Value] = []
-            for g in groups { key.append(try g.evaluate(row: row, context: context)) }
             let index: Int
-            if let existing = groupIndex[key] {
-                index = existing
+            if groups.isEmpty {
+                index = 0
+            } else if groups.count == 1 {
+                let value = try groups[0].evaluate(row: row, context: context)
+                if let existing = singleKeyIndex[value] {
+                    index = existing
+                } else {
+                    index = groupKeys.count
+                    singleKeyIndex[value] = index
+                    groupKeys.append([value])
+                    states.append(contentsOf: repeatElement(AggregateAccumulator(), count: width))
+                }
             } else {
-                index = groupKeys.count
-                groupIndex[key] = index
-                groupKeys.append(key)
-                collected.append(Array(repeating: Collected(), count: aggregates.count))
+                var key: [Value] = []
+                key.reserveCapacity(groups.count)
+                for g in groups { key.append(try g.evaluate(row: row, context: context)) }
+                if let existing = groupIndex[key] {
+                    index = existing
+                } else {
+                    index = groupKeys.count
+                    groupIndex[key] = index
+                    groupKeys.append(key)
+                    states.append(contentsOf: repeatElement(AggregateAccumulator(), count: width))
+                }
             }
-            for (a, aggregate) in aggregates.enumerated() {
+            let base = index * width
+            for a in 0..<width {
+                let aggregate = aggregates[a]
                 if let filter = aggregate.filter, !(try filter.isSatisfied(row: row, context: context)) { continue }
+                if streaming[a] {
+                    if aggregate.function == .countStar { states[base + a].count += 1; continue }
+                    // The streaming aggregates take one argument and skip NULLs.
+                    let value = try aggregate.arguments[0].evaluate(row: row, context: context)
+                    if value.isNull { continue }
+                    try states[base + a].add(value, aggregate)
+                    continue
+                }
+                if AggregateExec.isOrderedSet(aggregate.function) {
+                    try AggregateExec.collectOrderedSet(aggregate, row: row, context: context, into: &states[base + a].collected)
+                    continue
+                }
                 var arguments: [Value] = []
                 for e in aggregate.arguments { arguments.append(try e.evaluate(row: row, context: context)) }
                 // Aggregates other than count(*) skip rows whose (first) argument is NULL.
                 // (array_agg keeps NULL elements.)
                 if aggregate.function != .countStar, aggregate.function != .arrayAgg, arguments.first?.isNull ?? false { continue }
-                if aggregate.distinct, !collected[index][a].seen.insert(arguments).inserted { continue }
+                if aggregate.distinct, !states[base + a].collected.seen.insert(arguments).inserted { continue }
                 var keys: [Value] = []
                 for k in aggregate.orderBy { keys.append(try k.expr.evaluate(row: row, context: context)) }
-                collected[index][a].rows.append((arguments, keys))
+                states[base + a].collected.rows.append((arguments, keys))
             }
         }
         try context.checkCancellation()
@@ -57,8 +96,10 @@ public struct AggregateExec: PhysicalOperator {
         out.reserveCapacity(groupKeys.count)
         for (index, key) in groupKeys.enumerated() {
             var row = key
+            row.reserveCapacity(key.count + width)
             for (a, aggregate) in aggregates.enumerated() {
-                row.append(try AggregateExec.finish(aggregate, collected[index][a]))
+                let state = states[index * width + a]
+                row.append(streaming[a] ? try state.finish(aggregate) : try AggregateExec.finish(aggregate, state.collected))
             }
             out.append(row)
         }
@@ -66,6 +107,18 @@ public struct AggregateExec: PhysicalOperator {
     }
 
     static func finish(_ aggregate: AggregateCall, _ collected: Collected) throws(PoolSQLError) -> Value {
+        if isOrderedSet(aggregate.function) {
+            if collected.fractions.isEmpty { return try finishOrderedSet(aggregate, collected) }
+            // Differing fractions: sort whole rows, as the general path does.
+            var general = Collected()
+            general.rows.reserveCapacity(collected.orderedKeys.count)
+            for (fraction, key) in zip(collected.fractions, collected.orderedKeys) { general.rows.append(([fraction], [key])) }
+            return try finishCollected(aggregate, general)
+        }
+        return try finishCollected(aggregate, collected)
+    }
+
+    static func finishCollected(_ aggregate: AggregateCall, _ collected: Collected) throws(PoolSQLError) -> Value {
         var rows = collected.rows
         if !aggregate.orderBy.isEmpty {
             let keys = aggregate.orderBy
@@ -77,7 +130,9 @@ public struct AggregateExec: PhysicalOperator {
                 return a.offset < b.offset
             }.map(\.element)
         }
-        let values = rows.compactMap(\.arguments.first)
+        var values: [Value] = []
+        values.reserveCapacity(rows.count)
+        for row in rows where !row.arguments.isEmpty { values.append(row.arguments[0]) }
         switch aggregate.function {
         case .countStar:
             return .int(Int64(rows.count))
@@ -186,9 +241,16 @@ public struct AggregateExec: PhysicalOperator {
     }
 
     /// Ordered-set aggregates over rows already sorted by their WITHIN GROUP key; rows whose
-    /// key is NULL do not count.
+    /// key is NULL do not count; the fraction is the first sorted row's.
     static func orderedSet(_ aggregate: AggregateCall, _ rows: [(arguments: [Value], keys: [Value])]) throws(PoolSQLError) -> Value {
-        let values = rows.compactMap { $0.keys.first }.filter { !$0.isNull }
+        var values: [Value] = []
+        values.reserveCapacity(rows.count)
+        for row in rows { if let key = row.keys.first, !key.isNull { values.append(key) } }
+        return try orderedSet(aggregate, values: values, fraction: rows.first?.arguments.first)
+    }
+
+    /// Ordered-set aggregates over the sorted, non-NULL keys.
+    static func orderedSet(_ aggregate: AggregateCall, values: [Value], fraction: Value?) throws(PoolSQLError) -> Value {
         if aggregate.function == .mode {
             // The most frequent value; among equally frequent ones the first in sort order.
             var best: Value = .null, bestCount = 0, current: Value = .null, count = 0
@@ -198,36 +260,24 @@ public struct AggregateExec: PhysicalOperator {
             }
             return best
         }
-        guard !values.isEmpty, let argument = rows.first?.arguments.first else { return .null }
-        switch argument {
-        case let .double(fraction):
-            return try percentile(aggregate.function, fraction, of: values)
-        case let .array(fractions):
-            // An array of fractions gives the array of their percentiles (NULL stays NULL).
-            var out: [Value] = []
-            for f in fractions {
-                guard case let .double(fraction) = f else { out.append(.null); continue }
-                out.append(try percentile(aggregate.function, fraction, of: values))
-            }
-            return .array(out)
-        default:
-            return .null
-        }
+        guard !values.isEmpty, let fraction else { return .null }
+        return try percentiles(aggregate.function, fraction, count: values.count) { values[$0] }
     }
 
-    /// One percentile of the sorted, non-NULL `values`.
-    static func percentile(_ function: AggregateFunction, _ fraction: Double, of values: [Value]) throws(PoolSQLError) -> Value {
+    /// One percentile of `count` sorted, non-NULL values, read through `value`.
+    static func percentile(_ function: AggregateFunction, _ fraction: Double, count: Int,
+                           at value: (Int) -> Value) throws(PoolSQLError) -> Value {
         guard fraction >= 0, fraction <= 1 else {
             throw PoolSQLError(.numericValueOutOfRange, "percentile value \(Value.formatDouble(fraction)) is not between 0 and 1")
         }
         if function == .percentileDisc {
-            let index = max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1)
-            return values[min(index, values.count - 1)]
+            let index = max(0, Int((fraction * Double(count)).rounded(.up)) - 1)
+            return value(min(index, count - 1))
         }
-        let position = fraction * Double(values.count - 1)
+        let position = fraction * Double(count - 1)
         let lower = Int(position.rounded(.down)), upper = Int(position.rounded(.up))
         let weight = position - Double(lower)
-        let low = values[lower], high = values[upper]
+        let low = value(lower), high = value(upper)
         if lower == upper { return low }
         switch (low, high) {
         case let (.interval(a), .interval(b)):
