@@ -11,6 +11,12 @@ public struct AggregateExec: PhysicalOperator {
     public let columns: [PlanColumn]
     public let input: any PhysicalOperator
 
+    /// A two-expression GROUP BY key; equal exactly when `[first, second]` arrays would be.
+    struct PairKey: Hashable {
+        let first: Value
+        let second: Value
+    }
+
     /// What one aggregate has collected for one group: argument values and sort keys.
     struct Collected {
         var rows: [(arguments: [Value], keys: [Value])] = []
@@ -32,6 +38,8 @@ public struct AggregateExec: PhysicalOperator {
         var groupKeys: [[Value]] = []
         // One GROUP BY expression (the common case) hashes its value, not a one-element array.
         var singleKeyIndex: [Value: Int] = [:]
+        // Two (per pool and hour, the usual dashboard grouping) hash a pair: no array per row.
+        var pairKeyIndex: [PairKey: Int] = [:]
         var groupIndex: [[Value]: Int] = [:]
         if groups.isEmpty {
             groupKeys.append([])
@@ -49,6 +57,17 @@ public struct AggregateExec: PhysicalOperator {
                     index = groupKeys.count
                     singleKeyIndex[value] = index
                     groupKeys.append([value])
+                    states.append(contentsOf: repeatElement(AggregateAccumulator(), count: width))
+                }
+            } else if groups.count == 2 {
+                let pair = PairKey(first: try groups[0].evaluate(row: row, context: context),
+                                   second: try groups[1].evaluate(row: row, context: context))
+                if let existing = pairKeyIndex[pair] {
+                    index = existing
+                } else {
+                    index = groupKeys.count
+                    pairKeyIndex[pair] = index
+                    groupKeys.append([pair.first, pair.second])
                     states.append(contentsOf: repeatElement(AggregateAccumulator(), count: width))
                 }
             } else {

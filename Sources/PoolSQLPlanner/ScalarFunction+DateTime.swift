@@ -12,8 +12,8 @@ extension ScalarFunction {
             if template.isEmpty, case .timestamp = values[0] { return .null }
             if template.isEmpty, case .interval = values[0] { return .null }
             switch values[0] {
-            case let .timestamp(t): return .text(DateTimeTemplate(template).format(DateTimeTemplate.fields(of: t)))
-            case let .interval(i): return .text(DateTimeTemplate(template).format(DateTimeTemplate.fields(of: i)))
+            case let .timestamp(t): return .text(DateTimeTemplate.cached(template).format(DateTimeTemplate.fields(of: t)))
+            case let .interval(i): return .text(DateTimeTemplate.cached(template).format(DateTimeTemplate.fields(of: i)))
             case .int, .numeric, .double: return .text(try NumberTemplate.format(values[0], template: template))
             default: return nil
             }
@@ -28,10 +28,10 @@ extension ScalarFunction {
                 return .timestamp(Timestamp(microseconds: Int64(micros), kind: .timestamptz))
             }
             guard case let .text(input) = values[0], case let .text(template) = values[1] else { return nil }
-            return .timestamp(try DateTimeTemplate(template).parse(input, typeName: "timestamp").with(kind: .timestamptz))
+            return .timestamp(try DateTimeTemplate.cached(template).parse(input, typeName: "timestamp").with(kind: .timestamptz))
         case .toDate:
             guard case let .text(input) = values[0], case let .text(template) = values[1] else { return nil }
-            return try Value.timestamp(DateTimeTemplate(template).parse(input, typeName: "date")).cast(to: .date)
+            return try Value.timestamp(DateTimeTemplate.cached(template).parse(input, typeName: "date")).cast(to: .date)
         case .makeInterval:
             if values.contains(where: \.isNull) { return .null }
             var ints: [Int64] = []
