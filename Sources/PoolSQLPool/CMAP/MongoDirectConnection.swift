@@ -32,27 +32,20 @@ public final class MongoDirectConnection: EstablishedConnection, @unchecked Send
     /// extended JSON. Server errors are HV000, network errors 08006 (and the connection
     /// perishes), malformed JSON 22P02.
     public func runCommand(database: String, commandJSON: String) throws -> String {
-        if closed.load(ordering: .acquiring) {
-            throw PoolSQLError(.objectNotInPrerequisiteState, "connection of pool \"\(poolName)\" used after it was closed")
+        do {
+            return try runCommandReportingFailure(database: database, commandJSON: commandJSON)
+        } catch let failure as CommandFailure {
+            throw failure.error
         }
-        let command = try BSONDocument.fromJSON(commandJSON)
-        defer { bson_destroy(command) }
-        var error = bson_error_t()
-        let (succeeded, reply) = BSONDocument.withReplyStorage { reply -> (Bool, String) in
-            let ok = mongoc_client_command_simple(client, database, command, mongoc_client_get_read_prefs(client), reply, &error)
-            return (ok, ok ? BSONDocument.relaxedJSON(reply) : "")
-        }
-        guard succeeded else {
-            let failure = DriverError(error)
-            if failure.isNetworkError { perished.store(true, ordering: .releasing) }
-            throw PoolSQLError.driver(failure, uri: uri, pool: poolName, establishing: false)
-        }
-        return reply
     }
 
     /// Runs `{"ping": 1}` on `admin`.
     public func ping() throws {
-        _ = try runCommand(database: "admin", commandJSON: #"{"ping": 1}"#)
+        do {
+            try pingReportingFailure()
+        } catch let failure as CommandFailure {
+            throw failure.error
+        }
     }
 
     /// Destroys the C client (closing its socket). Idempotent.
