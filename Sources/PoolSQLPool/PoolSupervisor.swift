@@ -66,6 +66,4 @@ final class PoolSupervisor: Sendable {
         stopped.store(true, ordering: .releasing)
         wakeUp.signal()
     }
-
-    var isStopped: Bool { stopped.load(ordering: .acquiring) }
 }

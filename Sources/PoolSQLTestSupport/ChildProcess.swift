@@ -20,6 +20,24 @@ final class ChildProcess: Sendable {
     /// Starts `executable` with `arguments`, stdout and stderr appended to `outputPath`, stdin
     /// from /dev/null, and the parent's environment.
     static func spawn(executable: String, arguments: [String], outputPath: String) throws -> ChildProcess {
+        let (pid, result) = posixSpawn(executable: executable, arguments: arguments) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        guard result == 0 else {
+            throw PoolSQLError(.ioError, "could not start \(executable): \(String(cString: strerror(result)))",
+                               hint: TestEnvironment.serverSetupHint)
+        }
+        return ChildProcess(pid: pid)
+    }
+
+    /// `posix_spawn` with an empty signal mask and default signal dispositions (a test process
+    /// blocks SIGTERM on its threads; a child inheriting that would ignore `stop()`), the
+    /// parent's environment, and the file actions `configure` adds. Returns the pid and
+    /// posix_spawn's result (0 on success).
+    static func posixSpawn(executable: String, arguments: [String],
+                           configure: (inout posix_spawn_file_actions_t) -> Void) -> (pid_t, Int32) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -31,22 +49,16 @@ final class ChildProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        configure(&actions)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
-        guard result == 0 else {
-            throw PoolSQLError(.ioError, "could not start \(executable): \(String(cString: strerror(result)))",
-                               hint: TestEnvironment.serverSetupHint)
-        }
-        return ChildProcess(pid: pid)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        return (pid, result)
     }
 
     /// Reaps the child if it has exited (never blocks).
