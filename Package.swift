@@ -28,6 +28,10 @@ let package = Package(
         .target(name: "PoolSQLPlanner", dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog"]),
         // Physical operators and expression evaluation.
         .target(name: "PoolSQLExecution", dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog", "PoolSQLPlanner"]),
+        // The metrics history, views, persisted settings and load-test results: the store
+        // protocols, the in-memory store and the embedded SQLite store.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "PoolSQLStore", dependencies: ["PoolSQLCore", "CSQLite"]),
         // libmongoc / libbson.
         .systemLibrary(
             name: "CMongoC",
@@ -43,7 +47,7 @@ let package = Package(
         // Public façade: Engine, Session, settings, virtual tables.
         .target(
             name: "PoolSQL",
-            dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog", "PoolSQLPlanner", "PoolSQLExecution", "PoolSQLPool"]
+            dependencies: ["PoolSQLCore", "PoolSQLSyntax", "PoolSQLCatalog", "PoolSQLPlanner", "PoolSQLExecution", "PoolSQLPool", "PoolSQLStore"]
         ),
         // GNU readline.
         .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"])]),
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], exclude: ["slt"]),
+        .testTarget(name: "PoolSQLStoreTests", dependencies: ["PoolSQLStore", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLPoolTests", dependencies: ["PoolSQLPool", "PoolSQLCore", "PoolSQLTestSupport"]),
         .testTarget(name: "PoolSQLTests", dependencies: ["PoolSQL", "PoolSQLCore", "PoolSQLTestSupport"]),
         .testTarget(name: "PoolSQLREPLTests", dependencies: ["PoolSQLREPL", "PoolSQL", "PoolSQLCore", "PoolSQLTestSupport"]),

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what PoolSQL needs on a Debian machine, idempotently:
-#   - C libraries: libmongoc/libbson (the pool module), readline (the REPL), pkg-config;
+#   - C libraries: libmongoc/libbson (the pool module), readline (the REPL), SQLite (the store), pkg-config;
 #   - Python venv tooling and a venv at .venv with SecantusDB (the MongoDB-wire test server)
 #     and mockupdb (scripted replica-set topologies).
 # Re-running it is cheap: it installs only what is missing.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-apt_packages=(libmongoc-dev libbson-dev libreadline-dev pkg-config python3-venv postgresql)
+apt_packages=(libmongoc-dev libbson-dev libreadline-dev libsqlite3-dev pkg-config python3-venv postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
