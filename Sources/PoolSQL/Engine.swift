@@ -1,6 +1,8 @@
 @_exported import PoolSQLCore
 @_exported import PoolSQLPool
+@_exported import PoolSQLStore
 import PoolSQLCatalog
+import Synchronization
 
 /// Configuration of an embedded PoolSQL engine.
 public struct EngineConfiguration: Sendable {
@@ -31,6 +33,11 @@ public final class Engine: Sendable {
     let pools: PoolRegistry
     let catalog: EngineCatalog
     let relations: RelationRegistry
+    /// The engine's own durable store: views, persisted settings, load-test results and (unless
+    /// `metrics_store` points elsewhere) the metrics history. Memory without a data directory.
+    let localStore: any LocalStore
+    /// Where the metrics history is written and read now (`SET metrics_store` may move it).
+    let currentMetricsStore: Mutex<any MetricsStore>
 
     /// Starts an engine. Its stored views are loaded now: an unreadable or corrupt view file is
     /// an error naming the file.
@@ -40,7 +47,13 @@ public final class Engine: Sendable {
         pools = PoolRegistry(settings: settings)
         catalog = EngineCatalog(pools: pools)
         relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
+        let local = MemoryStore()
+        localStore = local
+        currentMetricsStore = Mutex(local)
     }
+
+    /// The store the metrics history is read from and written to now.
+    public var metricsStore: any MetricsStore { currentMetricsStore.withLock { $0 } }
 
     /// The views, in creation order, as they are stored (temporary views over user tables
     /// included).
@@ -119,6 +132,9 @@ public final class Engine: Sendable {
         pools.closeAll()
     }
 }
+
+/// A store that keeps everything an engine persists locally.
+public typealias LocalStore = MetricsStore & MetadataStore & LoadTestResultStore
 
 /// The engine's tables: the virtual tables over pools and settings.
 struct EngineCatalog: Catalog {
