@@ -10,10 +10,14 @@ public struct EngineConfiguration: Sendable {
     public var dataDirectory: String?
     /// Where views are kept. `nil`: `views.json` in `dataDirectory`, or memory without one.
     public var viewStore: (any ViewStore)?
+    /// The engine's local store (persisted settings, load-test results, the default metrics
+    /// history). `nil`: memory (the embedded store in `dataDirectory` once it is wired).
+    public var localStore: (any LocalStore)?
 
-    public init(dataDirectory: String? = nil, viewStore: (any ViewStore)? = nil) {
+    public init(dataDirectory: String? = nil, viewStore: (any ViewStore)? = nil, localStore: (any LocalStore)? = nil) {
         self.dataDirectory = dataDirectory
         self.viewStore = viewStore
+        self.localStore = localStore
     }
 
     /// The view store this configuration implies.
@@ -47,9 +51,10 @@ public final class Engine: Sendable {
         pools = PoolRegistry(settings: settings)
         catalog = EngineCatalog(pools: pools)
         relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
-        let local = MemoryStore()
+        let local = configuration.localStore ?? MemoryStore()
         localStore = local
         currentMetricsStore = Mutex(local)
+        try applyPersistedSettings()
     }
 
     /// The store the metrics history is read from and written to now.

@@ -4,8 +4,10 @@ import PoolSQLPlanner
 import PoolSQLSyntax
 
 extension Session {
-    /// `SET [SESSION|GLOBAL] name = value | TO value | DEFAULT`. Pool settings are engine-wide
-    /// defaults: the change applies to every live pool without its own value for the option.
+    /// `SET [SESSION|GLOBAL|PERSIST] name = value | TO value | DEFAULT`. Pool settings are
+    /// engine-wide defaults: the change applies to every live pool without its own value for the
+    /// option. `PERSIST` also stores the value in the engine's store (`DEFAULT` removes it), so
+    /// the next start of `poolsql` or of an embedding app applies it again.
     func runSet(_ set: SetVariable, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
         let definition = try SettingsRegistry.definition(named: set.name.name.value, range: set.name.range)
         let registry = engine.settings
@@ -26,6 +28,16 @@ extension Session {
             // A value some pool cannot take (e.g. max below that pool's min) changes nothing.
             if let previous { registry.set(definition, to: previous) } else { registry.reset(definition) }
             throw error
+        }
+        if set.scope == .persist {
+            do {
+                try engine.persistSetting(definition, value: set.value == .default ? nil : registry.value(of: definition))
+            } catch {
+                // Not stored means not changed: the value would silently vanish at the next start.
+                if let previous { registry.set(definition, to: previous) } else { registry.reset(definition) }
+                try? engine.pools.applySettings()
+                throw error
+            }
         }
         return .command("SET", notices: newConnectionsNotice([definition], openPools: engine.pools.hasOpenPools))
     }

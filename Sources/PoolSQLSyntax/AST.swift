@@ -39,6 +39,9 @@ public enum SetScope: String, Sendable, Hashable {
     case session = "SESSION"
     case global = "GLOBAL"
     case local = "LOCAL"
+    /// `SET PERSIST name = value`: the engine-wide value, also kept in the engine's store and
+    /// applied again at every start; `SET PERSIST name = DEFAULT` forgets it.
+    case persist = "PERSIST"
 }
 
 /// `SET [scope] name = value[, …] | DEFAULT`. `SET TIME ZONE x` is `SET timezone = x`.

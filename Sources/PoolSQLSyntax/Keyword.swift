@@ -24,7 +24,7 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
     case filter = "FILTER", first = "FIRST", float = "FLOAT", following = "FOLLOWING", format = "FORMAT"
     case global = "GLOBAL", groups = "GROUPS", header = "HEADER", `if` = "IF", int = "INT", integer = "INTEGER"
     case interval = "INTERVAL", key = "KEY", last = "LAST", load = "LOAD", local = "LOCAL", nulls = "NULLS"
-    case numeric = "NUMERIC", replace = "REPLACE", over = "OVER", partition = "PARTITION"
+    case numeric = "NUMERIC", replace = "REPLACE", over = "OVER", partition = "PARTITION", persist = "PERSIST"
     case pool = "POOL", position = "POSITION", preceding = "PRECEDING", precision = "PRECISION", range = "RANGE"
     case real = "REAL", recursive = "RECURSIVE", reset = "RESET", restrict = "RESTRICT", row = "ROW", rows = "ROWS", run = "RUN"
     case scenario = "SCENARIO", session = "SESSION", set = "SET", show = "SHOW", smallint = "SMALLINT"

@@ -79,7 +79,7 @@ extension Parser {
         return .set(SetVariable(scope: scope, name: name, value: try parseSetValue()))
     }
 
-    /// set_scope = "SESSION" | "GLOBAL" | "LOCAL" ;
+    /// set_scope = "SESSION" | "GLOBAL" | "LOCAL" | "PERSIST" ;
     mutating func parseSetScope() throws(PoolSQLError) -> SetScope? {
         // `SET session = 1` names a setting called "session".
         let next = peek(1)
@@ -87,6 +87,7 @@ extension Parser {
         if consumeKeyword(.session) { return .session }
         if consumeKeyword(.global) { return .global }
         if consumeKeyword(.local) { return .local }
+        if consumeKeyword(.persist) { return .persist }
         return nil
     }
 
