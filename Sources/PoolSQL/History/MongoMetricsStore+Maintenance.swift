@@ -29,11 +29,17 @@ extension MongoMetricsStore {
         try advanceWatermark(to: lastComplete)
 
         let state = try readState()
+        let prefix = MongoMetricsStore.identityPrefix(layout)
         var rebuiltHours: [Int64] = []
         for (hourStart, mark) in state.dirty.sorted(by: { $0.key < $1.key }) {
             let rows = try aggregate(MongoMetricsStore.rawCollection, pipeline: [
                 .object([("$match", .object([
                     ("metric_timestamp_us", .object([("$gte", .int64(hourStart)), ("$lt", .int64(hourStart + hour))])),
+                ]))]),
+                // Rollups average in input order: a fixed order makes every instance (and the
+                // embedded store, which reads in time order) compute bit-identical values.
+                .object([("$sort", .object([
+                    ("metric_timestamp_us", .int(1)), ("\(prefix)pool_name", .int(1)), ("\(prefix)instance_id", .int(1)),
                 ]))]),
             ])
             var samples: [MetricsSample] = []
