@@ -86,8 +86,9 @@ public final class MongoMetricsStore: MetricsStore {
             pool.close()
             // The pool's errors quote the URI only redacted, and scrub driver messages.
             let wrapped = PoolSQLError.wrapping(error)
-            throw PoolSQLError(.sqlClientUnableToEstablishConnection,
-                               "cannot reach the metrics store \(parsed.redacted): \(wrapped.message)",
+            // The pool's message names the (redacted) URI already; say it once.
+            let reason = wrapped.message.contains(parsed.redacted) ? wrapped.message : "\(parsed.redacted): \(wrapped.message)"
+            throw PoolSQLError(.sqlClientUnableToEstablishConnection, "cannot reach the metrics store: \(reason)",
                                detail: wrapped.detail,
                                hint: "check that the server is running and reachable; the previous metrics store stays in use")
         }
