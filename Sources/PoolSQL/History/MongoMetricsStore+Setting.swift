@@ -18,7 +18,8 @@ extension Engine {
     /// current store stays in place. A MongoDB store that is replaced is closed (with its
     /// pool); the local store is never closed here.
     ///
-    /// Returns the value `SHOW metrics_store` shows: `local`, or the URI with its password
+    /// Records the setting, so `SHOW metrics_store` shows the new value too. Returns the value
+    /// `SHOW metrics_store` shows: `local`, or the URI with its password
     /// replaced by `****`.
     @discardableResult
     public func setMetricsStore(_ setting: String) throws(PoolSQLError) -> String {
@@ -43,6 +44,10 @@ extension Engine {
             return old
         }
         if !isLocalStore(previous), !isSameStore(previous, replacement) { previous.close() }
+        // SHOW and SHOW ALL read the registry: it only ever holds the redacted form.
+        if let definition = try? SettingsRegistry.definition(named: MongoMetricsStore.settingName) {
+            if shown == "local" { settings.reset(definition) } else { settings.set(definition, to: .text(shown)) }
+        }
         return shown
     }
 
@@ -78,8 +83,7 @@ extension Session {
             }
             text = given
         }
-        let shown = try engine.setMetricsStore(text)
-        recordMetricsStoreSetting(shown, definition: definition)
+        try engine.setMetricsStore(text)
         return .command("SET")
     }
 
@@ -87,10 +91,5 @@ extension Session {
     func resetMetricsStore() throws(PoolSQLError) {
         guard engine.hasAttachedMetricsStore else { return }
         try engine.setMetricsStore("local")
-        engine.settings.reset(try SettingsRegistry.definition(named: MongoMetricsStore.settingName))
-    }
-
-    private func recordMetricsStoreSetting(_ shown: String, definition: SettingDefinition) {
-        if shown == "local" { engine.settings.reset(definition) } else { engine.settings.set(definition, to: .text(shown)) }
     }
 }

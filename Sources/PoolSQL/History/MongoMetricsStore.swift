@@ -88,6 +88,10 @@ public final class MongoMetricsStore: MetricsStore {
             let wrapped = PoolSQLError.wrapping(error)
             // The pool's message names the (redacted) URI already; say it once.
             let reason = wrapped.message.contains(parsed.redacted) ? wrapped.message : "\(parsed.redacted): \(wrapped.message)"
+            if wrapped.code == "28000" {
+                throw PoolSQLError(wrapped.code, "cannot log in to the metrics store: \(reason)", detail: wrapped.detail,
+                                   hint: "check the user name, the password and authSource; the previous metrics store stays in use")
+            }
             throw PoolSQLError(.sqlClientUnableToEstablishConnection, "cannot reach the metrics store: \(reason)",
                                detail: wrapped.detail,
                                hint: "check that the server is running and reachable; the previous metrics store stays in use")
