@@ -1,6 +1,7 @@
 import Foundation
 @testable import PoolSQL
 import PoolSQLTestSupport
+import Synchronization
 import Testing
 
 /// Shared pieces of the MongoDB store suites.
@@ -258,5 +259,75 @@ struct MongoMetricsStoreConformanceTests {
             #expect(error.hint == "no sample of this call was stored")
         }
         #expect(try store.samples(.all) == [samples[1]])
+    }
+
+    @Test("results larger than a cursor batch come back whole (getMore), in order")
+    func largeResultsFollowTheCursor() throws {
+        let server = try SecantusServer()
+        let store = try MongoMetricsStore(uri: server.uri + MongoStoreFixture.databaseName("large"))
+        defer { store.close() }
+        let count = MongoMetricsStore.batchSize * 2 + 345
+        let samples = (0..<count).map { i in
+            MetricsSample(timestamp: MongoStoreFixture.at(Int64(i) * 1_000_001), poolName: "pool-\(i % 4)", instanceID: "i:\(i % 3)",
+                          activeConnections: i)
+        }
+        for chunk in stride(from: 0, to: count, by: 500) { try store.append(Array(samples[chunk..<min(chunk + 500, count)])) }
+        let all = try store.samples(.all)
+        #expect(all.count == count)
+        #expect(all == samples)
+        let tail = try store.samples(MetricsQuery(from: samples[count - 1100].timestamp))
+        #expect(tail == Array(samples.suffix(1100)))
+        #expect(try store.samples(MetricsQuery(latestPerPoolAndInstance: true)).count == 12)
+    }
+
+    @Test("two instances maintaining the same store at once write each rollup once")
+    func concurrentMaintainDoesNotDuplicate() throws {
+        let server = try SecantusServer()
+        let uri = server.uri + MongoStoreFixture.databaseName("concurrent")
+        let stores = try [MongoMetricsStore(uri: uri), MongoMetricsStore(uri: uri)]
+        defer { stores.forEach { $0.close() } }
+        let reference = MemoryStore()
+        let samples = MongoStoreFixture.samples()
+        // Each instance writes its own rows.
+        for instance in ["host-a:100", "host-b:200"] {
+            let own = samples.filter { $0.instanceID == instance }
+            try stores[instance == "host-a:100" ? 0 : 1].append(own)
+        }
+        try reference.append(samples)
+        let now = MongoStoreFixture.at(48 * MongoStoreFixture.hour + MongoStoreFixture.minute)
+        let policy = RetentionPolicy(rawRetentionMicroseconds: 365 * 86_400_000_000)
+        let failures = Mutex<[String]>([])
+        let group = DispatchGroup()
+        for store in stores {
+            DispatchQueue.global().async(group: group) {
+                for _ in 0..<3 {
+                    do { try store.maintain(now: now, policy: policy) } catch { failures.withLock { $0.append("\(error)") } }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.withLock { $0 } == [])
+        try reference.maintain(now: now, policy: policy)
+        for granularity in RollupGranularity.allCases {
+            // Either instance reads the same complete set, without duplicates.
+            #expect(try stores[0].rollups(granularity, .all) == reference.rollups(granularity, .all), "\(granularity)")
+            #expect(try stores[1].rollups(granularity, .all) == reference.rollups(granularity, .all), "\(granularity)")
+        }
+        #expect(try stores[0].statistics().hourlyRollups == 48 * 6)
+    }
+
+    @Test("the server receives the filters: its explain of a query shows the $match")
+    func serverExplainShowsTheMatch() throws {
+        let server = try SecantusServer()
+        let store = try MongoMetricsStore(uri: server.uri + MongoStoreFixture.databaseName("explain"))
+        defer { store.close() }
+        try store.append(Array(MongoStoreFixture.samples().prefix(60)))
+        let query = MetricsQuery(from: MongoStoreFixture.at(MongoStoreFixture.hour), to: MongoStoreFixture.at(2 * MongoStoreFixture.hour),
+                                 poolNames: ["orders"], instanceIDs: ["host-a:100"])
+        let explain = try store.explain(query)
+        #expect(explain.contains("meta.pool_name") && explain.contains("meta.instance_id"), "\(explain)")
+        #expect(explain.contains("metric_timestamp_us"))
+        #expect(store.pipelineText(for: query).hasPrefix(#"[{"$match": {"metric_timestamp": {"$gte": "#))
+        #expect(try store.samples(query).count == 3)
     }
 }

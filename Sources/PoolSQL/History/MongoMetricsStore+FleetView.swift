@@ -9,8 +9,8 @@ import Synchronization
 /// The tables are built before the engine finishes initialising, so the view holds the engine
 /// weakly and is attached at the end of `Engine.init`.
 final class FleetView: Sendable {
-    private struct Reference: @unchecked Sendable {
-        // Engine is Sendable; the box only exists because a weak reference needs a var.
+    /// A weak reference needs a `var`; the mutex guards it.
+    private struct Reference {
         weak var engine: Engine?
     }
 

@@ -11,6 +11,20 @@ extension MongoMetricsStore {
         ExtendedJSON.array(samplePipeline(query)).serialized
     }
 
+    /// The server's `explain` of the pipeline `samples(query)` runs (relaxed extended JSON): shows
+    /// that the filters reach the server as a `$match` and how it reads them.
+    public func explain(_ query: MetricsQuery) throws(PoolSQLError) -> String {
+        try checkOpen()
+        let reply = try command(.object([
+            ("explain", .object([
+                ("aggregate", .string(MongoMetricsStore.rawCollection)), ("pipeline", .array(samplePipeline(query))),
+                ("cursor", .object([])),
+            ])),
+            ("verbosity", .string("queryPlanner")),
+        ]))
+        return reply.serialized
+    }
+
     /// The pipeline `samples(query)` runs on `connection_pool_metrics`.
     func samplePipeline(_ query: MetricsQuery) -> [ExtendedJSON] {
         MongoMetricsStore.samplePipeline(query, layout: layout)
