@@ -16,7 +16,7 @@ enum MongoStoreFixture {
     /// order both stores read in).
     static func samples() -> [MetricsSample] {
         var out: [MetricsSample] = []
-        let pools: [(String, String?)] = [("orders", "prod"), ("search", "staging"), ("reports", nil)]
+        let pools: [(String, String?)] = [("orders", "prod"), ("reports", nil), ("search", "staging")]
         for step in 0..<160 {
             let time = Timestamp(microseconds: base.microseconds + Int64(step) * 20 * minute, kind: .timestamptz)
             for (p, (pool, environment)) in pools.enumerated() {
@@ -329,5 +329,32 @@ struct MongoMetricsStoreConformanceTests {
         #expect(explain.contains("metric_timestamp_us"))
         #expect(store.pipelineText(for: query).hasPrefix(#"[{"$match": {"metric_timestamp": {"$gte": "#))
         #expect(try store.samples(query).count == 3)
+    }
+
+    @Test("an append whose insert or whose rollup bookkeeping fails stores nothing and says so", arguments: ["insert", "update"])
+    func failedAppendIsUndone(failingCommand: String) throws {
+        let server = try SecantusServer()
+        let store = try MongoMetricsStore(uri: server.uri + MongoStoreFixture.databaseName("undo"))
+        defer { store.close() }
+        let samples = MongoStoreFixture.samples()
+        try store.append(Array(samples.prefix(6)))
+        // Roll the first hour up, so the next samples of that hour need a dirty mark (`update`).
+        try store.maintain(now: MongoStoreFixture.at(MongoStoreFixture.hour + 1), policy: RetentionPolicy(rawRetentionMicroseconds: 365 * 86_400_000_000))
+        _ = try MongoStoreFixture.command(server, database: "admin", #"""
+            {"configureFailPoint": "failCommand", "mode": {"times": 1},
+             "data": {"failCommands": ["\#(failingCommand)"], "errorCode": 2, "errmsg": "injected failure"}}
+            """#)
+        do {
+            try store.append(Array(samples[6..<12]))
+            Issue.record("the append succeeded despite the failing \(failingCommand)")
+        } catch {
+            #expect(error.code == "HV000")
+            #expect(error.message.contains("failCommand"), "\(error.message)")
+            #expect(error.hint == "no sample of this call was stored")
+        }
+        #expect(try store.samples(.all) == Array(samples.prefix(6)))
+        // The failure was transient: the same append now goes through and is rolled up later.
+        try store.append(Array(samples[6..<12]))
+        #expect(try store.samples(.all) == Array(samples.prefix(12)))
     }
 }
