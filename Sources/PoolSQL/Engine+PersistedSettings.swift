@@ -19,6 +19,15 @@ extension Engine {
     /// naming it, so a start never silently runs with different settings than the user saved.
     func applyPersistedSettings() throws(PoolSQLError) {
         for entry in try localStore.entries(namespace: Engine.persistedSettingsNamespace) {
+            if entry.key == MongoMetricsStore.settingName {
+                do {
+                    _ = try setMetricsStore(entry.value)
+                } catch {
+                    throw PoolSQLError(error.code, "persisted setting \(entry.key) cannot be applied: \(error.message)",
+                                       hint: "SET PERSIST \(entry.key) = DEFAULT forgets it.")
+                }
+                continue
+            }
             let definition: SettingDefinition
             let value: SettingValue
             do {

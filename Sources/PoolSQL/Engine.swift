@@ -49,11 +49,13 @@ public final class Engine: Sendable {
         self.configuration = configuration
         settings = SettingsRegistry()
         pools = PoolRegistry(settings: settings)
-        catalog = EngineCatalog(pools: pools)
+        let fleet = FleetView()
+        catalog = EngineCatalog(pools: pools, fleet: fleet)
         relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
         let local = configuration.localStore ?? MemoryStore()
         localStore = local
         currentMetricsStore = Mutex(local)
+        fleet.attach(self)
         try applyPersistedSettings()
     }
 
@@ -145,9 +147,9 @@ public typealias LocalStore = MetricsStore & MetadataStore & LoadTestResultStore
 struct EngineCatalog: Catalog {
     let tables: [String: any TableProvider]
 
-    init(pools: PoolRegistry) {
+    init(pools: PoolRegistry, fleet: FleetView) {
         tables = [
-            "mongodb_connection_pools": PoolStatsTable(pools: pools),
+            "mongodb_connection_pools": PoolStatsTable(pools: pools, fleet: fleet),
             "connection_pool_settings": PoolSettingsTable(pools: pools),
             "mongodb_connections": ConnectionsTable(pools: pools),
             "mongodb_servers": ServersTable(pools: pools),

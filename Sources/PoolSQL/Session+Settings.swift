@@ -10,6 +10,9 @@ extension Session {
     /// the next start of `poolsql` or of an embedding app applies it again.
     func runSet(_ set: SetVariable, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
         let definition = try SettingsRegistry.definition(named: set.name.name.value, range: set.name.range)
+        if definition.name == MongoMetricsStore.settingName {
+            return try runSetMetricsStore(set, definition: definition, context: context)
+        }
         let registry = engine.settings
         let previous = registry.source(of: definition) == .default ? nil : registry.value(of: definition)
         switch set.value {
@@ -77,9 +80,12 @@ extension Session {
         let registry = engine.settings
         switch target {
         case .all:
+            try resetMetricsStore()
             registry.resetAll()
         case let .name(name):
-            registry.reset(try SettingsRegistry.definition(named: name.name.value, range: name.range))
+            let definition = try SettingsRegistry.definition(named: name.name.value, range: name.range)
+            if definition.name == MongoMetricsStore.settingName { try resetMetricsStore() }
+            registry.reset(definition)
         }
         try engine.pools.applySettings()
         return .command("RESET")

@@ -8,6 +8,9 @@ public struct LaunchOptions: Sendable, Hashable {
     public var format: OutputFormat
     /// `--uri`: create a pool named `default` before anything else runs.
     public var uri: String?
+    /// `--store URI`: keep the metrics history in this MongoDB database (`SET metrics_store`)
+    /// before anything else runs. Without pools of its own, the session is a fleet reader.
+    public var store: String?
     /// `--init FILE`; nil means `~/.poolsqlrc` when it exists.
     public var initFile: String?
     /// `--no-init`.
@@ -15,7 +18,7 @@ public struct LaunchOptions: Sendable, Hashable {
 
     public init(
         commands: [String] = [], files: [String] = [], format: OutputFormat = .aligned,
-        uri: String? = nil, initFile: String? = nil, skipInit: Bool = false
+        uri: String? = nil, initFile: String? = nil, skipInit: Bool = false, store: String? = nil
     ) {
         self.commands = commands
         self.files = files
@@ -23,5 +26,6 @@ public struct LaunchOptions: Sendable, Hashable {
         self.uri = uri
         self.initFile = initFile
         self.skipInit = skipInit
+        self.store = store
     }
 }

@@ -7,21 +7,27 @@ import PoolSQLCore
 public final class Launcher {
     /// Creates the pool named `default` for `--uri`.
     public typealias PoolCreator = (_ uri: String) throws(PoolSQLError) -> Void
+    /// Attaches the metrics store for `--store`.
+    public typealias StoreAttacher = (_ uri: String) throws(PoolSQLError) -> Void
 
     public let options: LaunchOptions
     public let runner: ScriptRunner
     private let createDefaultPool: PoolCreator?
+    private let attachStore: StoreAttacher?
     private let standardInputIsTerminal: Bool
     private let environment: [String: String]
 
     /// - Parameters:
     ///   - createDefaultPool: how `--uri` creates its pool; nil runs
     ///     `CREATE POOL "default" URI '…'` through the executor.
+    ///   - attachStore: how `--store` attaches the metrics store; nil runs
+    ///     `SET metrics_store = '…'` through the executor.
     ///   - standardInputIsTerminal: whether to open the REPL when there is no `-c`/`-f`.
     public init(
         options: LaunchOptions,
         executor: any StatementExecutor,
         createDefaultPool: PoolCreator? = nil,
+        attachStore: StoreAttacher? = nil,
         output: any TextSink = FileDescriptorSink.standardOutput,
         errors: any TextSink = FileDescriptorSink.standardError,
         environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -33,6 +39,7 @@ public final class Launcher {
             output: output, errors: errors, environment: environment
         )
         self.createDefaultPool = createDefaultPool
+        self.attachStore = attachStore
         self.standardInputIsTerminal = standardInputIsTerminal
         self.environment = environment
     }
@@ -58,6 +65,7 @@ public final class Launcher {
             runner.output.flush()
             runner.errors.flush()
         }
+        if let store = options.store, !attach(store: store) { return 1 }
         if let uri = options.uri, !createPool(uri: uri) { return 1 }
 
         if let path = initFilePath() {
@@ -122,6 +130,25 @@ public final class Launcher {
             return true
         } catch {
             // The error is about the URI, not about any text the user typed.
+            var error = error
+            error.range = nil
+            runner.errors.write(error.rendered(source: nil) + "\n")
+            runner.errors.flush()
+            return false
+        }
+    }
+
+    /// Attaches `--store`. Errors are printed without the statement: it holds the URI, whose
+    /// password the error must not show (the store's errors show it redacted).
+    private func attach(store uri: String) -> Bool {
+        do {
+            if let attachStore {
+                try attachStore(uri)
+            } else {
+                _ = try runner.executor.execute("SET metrics_store = \(VariableName.literal(uri))")
+            }
+            return true
+        } catch {
             var error = error
             error.range = nil
             runner.errors.write(error.rendered(source: nil) + "\n")

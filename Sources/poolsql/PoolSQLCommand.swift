@@ -28,6 +28,9 @@ struct PoolSQLCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Create a pool named 'default' for this MongoDB URI at start-up.", valueName: "URI"))
     var uri: String?
 
+    @Option(help: ArgumentHelp("Keep the metrics history in this MongoDB database (as SET metrics_store does), shared with other instances; without --uri or pools, shows each instance's latest sample in mongodb_connection_pools.", valueName: "mongodb://HOST:PORT/DB"))
+    var store: String?
+
     @Option(name: .customLong("init"), help: ArgumentHelp("Run this SQL file at start-up (default: ~/.poolsqlrc when it exists).", valueName: "FILE"))
     var initFile: String?
 
@@ -50,6 +53,7 @@ struct PoolSQLCommand: ParsableCommand {
     }
 
     var launchOptions: LaunchOptions {
-        LaunchOptions(commands: commands, files: files, format: format, uri: uri, initFile: initFile, skipInit: noInit)
+        LaunchOptions(commands: commands, files: files, format: format, uri: uri, initFile: initFile, skipInit: noInit,
+                      store: store)
     }
 }

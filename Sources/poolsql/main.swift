@@ -51,6 +51,9 @@ let launcher = Launcher(
         // replace this once the façade has it.
         _ = try session.execute(Launcher.createPoolStatement(name: "default", uri: uri))
     },
+    attachStore: { (uri: String) throws(PoolSQLError) in
+        try engine.setMetricsStore(uri)
+    },
     standardInputIsTerminal: isatty(0) == 1
 )
 let status = launcher.run()

@@ -111,5 +111,8 @@ extension SettingsRegistry {
             description: "Accept server certificates issued for another host name (tlsAllowInvalidHostnames; tlsInsecure sets it too). Unsafe outside tests.",
             poolOption: "tls_allow_invalid_hostnames", uriOption: "tlsallowinvalidhostnames",
             uriOptionAliases: ["tlsinsecure"], applies: .newConnections),
+        SettingDefinition(
+            name: "metrics_store", kind: .text, defaultValue: .text("local"),
+            description: "Where the metrics history is kept: 'local' (this engine's store) or 'mongodb://host:port/dbname' to share one MongoDB database with other instances (shown with the password as ****)."),
     ]
 }

@@ -6,8 +6,13 @@ import PoolSQLPool
 ///
 /// Filters on the declared columns (`pool_name`, `environment`, `enabled`, `uri`) are applied
 /// exactly before any pool is asked for statistics, so `WHERE pool_name = 'p'` reads one pool.
+///
+/// In a fleet reader (no pools of its own, a shared metrics store attached) the rows are each
+/// instance's latest stored sample of each pool instead (see `FleetView`): the columns a sample
+/// has are filled from it, `instance_id` and `sampled_at` say whose and when, the others are NULL.
 struct PoolStatsTable: TableProvider {
     let pools: PoolRegistry
+    let fleet: FleetView
 
     /// What one row is computed from: the declaration, and one `MongoPool.snapshot()` taken once
     /// per pool per scan (nil while the pool is disabled), so every column of a row comes from the
@@ -81,6 +86,28 @@ struct PoolStatsTable: TableProvider {
         .init("topology_type", .text, "Single | ReplicaSetWithPrimary | ReplicaSetNoPrimary | Sharded | LoadBalanced | Unknown; NULL while disabled", nullable: true) { snapshot in
             (snapshot.pool?.topologyType).sqlValue
         },
+        .init("instance_id", .text, "Fleet reader: the instance (host:pid) whose latest stored sample the row shows; NULL for this engine's own pools", nullable: true) { _ in .null },
+        .init("sampled_at", .timestamptz, "Fleet reader: when that sample was taken; NULL for this engine's own pools", nullable: true) { _ in .null },
+    ]
+
+    /// The columns a fleet reader fills from a stored sample; every other column is NULL there.
+    static let sampleColumns: [String: @Sendable (MetricsSample) -> Value] = [
+        "pool_name": { .text($0.poolName) },
+        "environment": { $0.environment.sqlValue },
+        "total_connections": { .int(Int64($0.totalConnections)) },
+        "active_connections": { .int(Int64($0.activeConnections)) },
+        "available_connections": { .int(Int64($0.availableConnections)) },
+        "pending_connections": { .int(Int64($0.pendingConnections)) },
+        "wait_queue_length": { .int(Int64($0.waitQueueLength)) },
+        "max_pool_size": { .int(Int64($0.maxPoolSize)) },
+        "connection_utilization": { .double($0.connectionUtilization) },
+        "avg_operation_time": { .double($0.avgOperationTime) },
+        "p95_operation_time": { .double($0.p95OperationTime) },
+        "p99_operation_time": { .double($0.p99OperationTime) },
+        "error_rate": { .double($0.errorRate) },
+        "health_status": { .text($0.healthStatus) },
+        "instance_id": { .text($0.instanceID) },
+        "sampled_at": { .timestamp($0.timestamp.with(kind: .timestamptz)) },
     ]
 
     /// Columns known without asking the pool for statistics: filters on them are applied first.
@@ -93,6 +120,7 @@ struct PoolStatsTable: TableProvider {
     }
 
     func scan(_ request: ScanRequest) throws(PoolSQLError) -> [[Value]] {
+        if let samples = try fleet.latestSamples() { return fleetRows(samples, request) }
         var rows: [[Value]] = []
         for managed in pools.snapshot() {
             if let limit = request.limit, rows.count >= limit { break }
@@ -106,6 +134,19 @@ struct PoolStatsTable: TableProvider {
             let snapshot = Snapshot(configuration: configuration, options: options,
                                     statistics: pool?.statistics ?? managed.lastStatistics, pool: pool)
             rows.append(PoolStatsTable.columns.row(for: snapshot, projection: request.projection))
+        }
+        return rows
+    }
+
+    /// A fleet reader's rows: one per stored (instance, pool), filters applied exactly.
+    private func fleetRows(_ samples: [MetricsSample], _ request: ScanRequest) -> [[Value]] {
+        let names = schema.columns.map(\.name)
+        var rows: [[Value]] = []
+        for sample in samples {
+            if let limit = request.limit, rows.count >= limit { break }
+            let full = names.map { PoolStatsTable.sampleColumns[$0]?(sample) ?? .null }
+            guard request.filters.allSatisfy({ $0.column < full.count && $0.matches(full[$0.column]) }) else { continue }
+            rows.append(request.projection.map { $0.map { full[$0] } } ?? full)
         }
         return rows
     }
