@@ -111,5 +111,18 @@ extension SettingsRegistry {
             description: "Accept server certificates issued for another host name (tlsAllowInvalidHostnames; tlsInsecure sets it too). Unsafe outside tests.",
             poolOption: "tls_allow_invalid_hostnames", uriOption: "tlsallowinvalidhostnames",
             uriOptionAliases: ["tlsinsecure"], applies: .newConnections),
+        // The metrics history (connection_pool_metrics and its rollups).
+        SettingDefinition(
+            name: "metrics_sample_interval", kind: .duration(minMS: 1000, maxMS: 86_400_000), defaultValue: .milliseconds(10_000),
+            unit: "ms", description: "How often each pool's metrics are sampled into connection_pool_metrics; a change applies from the next tick."),
+        SettingDefinition(
+            name: "metrics_retention", kind: .duration(minMS: 1000, maxMS: 36_500 * 86_400_000), defaultValue: .milliseconds(7 * 86_400_000),
+            unit: "ms", description: "How long raw samples (connection_pool_metrics) are kept; older ones are deleted in small batches."),
+        SettingDefinition(
+            name: "metrics_rollup_retention", kind: .duration(minMS: 1000, maxMS: 36_500 * 86_400_000), defaultValue: .milliseconds(365 * 86_400_000),
+            unit: "ms", description: "How long hourly and daily rollups (connection_pool_metrics_hourly, _daily) are kept."),
+        SettingDefinition(
+            name: "metrics_store_max_size", kind: .text, defaultValue: .text("1GB"),
+            description: "Largest size of the metrics store ('500MB', '1GB', bytes; 0 for no limit); beyond it the oldest samples, then rollups, are deleted."),
     ]
 }
