@@ -352,3 +352,36 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// The sample queue of an engine whose store fails: bounded, and every drop is counted and said.
+@Suite struct MetricsHistoryQueueTests {
+    @Test func aFullQueueDropsTheOldestSamplesCountsThemAndSaysSo() throws {
+        let log = Recorder<String>()
+        let engine = try Engine(configuration: EngineConfiguration(metricsSampling: false, instanceID: "q:1", metricsQueueCapacity: 3,
+                                                                   logHandler: { log.append($0) }))
+        defer { engine.shutdown() }
+        let store = ControllableMetricsStore()
+        engine.currentMetricsStore.withLock { $0 = store }
+        let session = engine.makeSession()
+        // Two disabled pools: two rows per sample, no server needed.
+        _ = try session.execute("""
+            CREATE POOL a URI 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100';
+            CREATE POOL b URI 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100';
+            ALTER POOL a DISABLE;
+            ALTER POOL b DISABLE;
+            """)
+        store.set(.failing)
+        for _ in 0..<3 { #expect(throws: PoolSQLError.self) { try engine.sampleMetricsNow() } }
+        let status = try PoolTableTestSupport.rows(session, "SELECT queued_samples, dropped_samples, last_write_error FROM connection_pool_metrics_status")[0]
+        #expect(status["queued_samples"] == .int(3))
+        #expect(status["dropped_samples"] == .int(3))
+        #expect(status["last_write_error"]?.isNull == false)
+        #expect(log.all.contains { $0.contains("dropped the") })
+        #expect(log.all.filter { $0.contains("failed: could not write") }.count == 1)
+        store.set(.working)
+        try engine.flushMetrics()
+        #expect(try store.inner.samples(.all).count == 3)
+        #expect(engine.metricsStatus.queuedSamples == 0)
+        #expect(log.all.contains { $0.contains("accepts writes again") })
+    }
+}
