@@ -22,10 +22,10 @@ final class MetricsHistory: Sendable {
     private let log: @Sendable (String) -> Void
     private let writerLoop = BackgroundLoop(name: "poolsql-metrics-writer")
     private let maintenanceLoop = BackgroundLoop(name: "poolsql-metrics-maintenance")
-    private let storeProvider = Mutex<(@Sendable () -> (any MetricsStore)?)?>(nil)
+    private let storeProvider = AnnotatedMutex<(@Sendable () -> (any MetricsStore)?)?>(nil)
     /// Serialises writes: the writer thread and explicit flushes take batches one at a time.
-    private let writeLock = Mutex(WriterState())
-    private let state = Mutex(ReportState())
+    private let writeLock = AnnotatedMutex(WriterState())
+    private let state = AnnotatedMutex(ReportState())
     /// Rows per `append`.
     static let batchSize = 1000
     /// How often maintenance runs, and how soon again while expired rows remain.

@@ -34,7 +34,7 @@ final class MetricsSampleQueue: Sendable {
     }
 
     let capacity: Int
-    private let state = Mutex(State())
+    private let state = AnnotatedMutex(State())
 
     init(capacity: Int = MetricsSampleQueue.defaultCapacity) {
         self.capacity = max(1, capacity)

@@ -16,8 +16,8 @@ final class MetricsSampler: Sendable {
     let settings: SettingsRegistry
     /// `host:pid`, or what the configuration says.
     let instanceID: String
-    private let tracker = Mutex(SampleDeltaTracker())
-    private let lastTick = Mutex<ContinuousClock.Instant?>(nil)
+    private let tracker = AnnotatedMutex(SampleDeltaTracker())
+    private let lastTick = AnnotatedMutex<ContinuousClock.Instant?>(nil)
     private let loop = BackgroundLoop(name: "poolsql-metrics-sampler")
     /// The sampler wakes at least this often to see whether the interval changed.
     static let longestSleep: Duration = .seconds(1)
