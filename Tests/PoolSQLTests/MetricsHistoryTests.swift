@@ -254,6 +254,18 @@ import Testing
         #expect(throws: PoolSQLError.self) { try session.execute("SELECT sketch_percentile(latency_sketch, 2) FROM connection_pool_metrics") }
         let bad = #expect(throws: PoolSQLError.self) { try session.execute("SELECT sketch_percentile('v1;garbage', 0.5)") }
         #expect(bad?.code == "22P02")
+        let wrongType = #expect(throws: PoolSQLError.self) { try session.execute("SELECT sketch_percentile(1, 0.5)") }
+        #expect(wrongType?.code == "42883")
+        #expect(try rows(session, "SELECT sketch_percentile(latency_sketch, NULL) FROM connection_pool_metrics") == [[.null]])
+        // As a window function it merges the partition's sketches the same way.
+        // (Over the first ten minutes: a window recomputes the aggregate for every row.)
+        let window = "WHERE metric_timestamp < '2024-03-01 00:10:00+00'"
+        let grouped = try rows(session, "SELECT pool_name, sketch_percentile(latency_sketch, 0.9) FROM connection_pool_metrics \(window) GROUP BY 1 ORDER BY 1")
+        let windowed = try rows(session, """
+            SELECT DISTINCT pool_name, sketch_percentile(latency_sketch, 0.9) OVER (PARTITION BY pool_name)
+            FROM connection_pool_metrics \(window) ORDER BY 1
+            """)
+        #expect(grouped == windowed)
     }
 
     // MARK: COPY
