@@ -397,3 +397,26 @@ struct SplitMix {
         #expect(log.all.contains { $0.contains("accepts writes again") })
     }
 }
+
+/// Shutting down while the store hangs.
+@Suite struct MetricsHistoryShutdownTests {
+    @Test func shutdownDoesNotWaitForAHangingStoreAndSaysWhatWasNotWritten() throws {
+        let log = Recorder<String>()
+        let engine = try Engine(configuration: EngineConfiguration(instanceID: "s:1", logHandler: { log.append($0) }))
+        let store = ControllableMetricsStore()
+        engine.currentMetricsStore.withLock { $0 = store }
+        defer { store.set(.working) }
+        let session = engine.makeSession()
+        _ = try session.execute("""
+            SET metrics_sample_interval = '1s';
+            CREATE POOL a URI 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100';
+            ALTER POOL a DISABLE;
+            """)
+        store.set(.blocking)
+        // The writer thread is stuck in append and more samples wait behind it.
+        #expect(try PoolTableTestSupport.eventually(30) { store.appendAttempts >= 1 && engine.metricsStatus.queuedSamples >= 2 })
+        engine.shutdown()
+        #expect(log.all.contains { $0.contains("still in progress at shutdown") })
+        #expect(engine.metricsStatus.sampling == false)
+    }
+}

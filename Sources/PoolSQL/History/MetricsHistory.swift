@@ -71,14 +71,22 @@ final class MetricsHistory: Sendable {
         sampler.start { [self] samples in deliver(samples) }
     }
 
-    /// Stops the threads and writes what is still queued into `store` (one attempt: a store
-    /// that fails now keeps its samples in the queue, and says so in the log).
+    /// Stops the threads and writes what is still queued into `store` (one attempt, and none
+    /// while a write hangs: what cannot be written is said in the log).
     func stop(flushingInto store: (any MetricsStore)?) {
         sampler.stop()
         writerLoop.stop()
         maintenanceLoop.stop()
-        state.withLock { $0.status.sampling = false }
+        let writing = state.withLock { s -> Bool in
+            s.status.sampling = false
+            return s.writeStartedAt != nil
+        }
         guard queue.count > 0, let store else { return }
+        // A write that hangs holds the write lock: waiting for it would hang the shutdown too.
+        if writing {
+            log("metrics: a write to the metrics store is still in progress at shutdown; \(queue.count) queued samples were not written")
+            return
+        }
         do {
             try drain(into: store)
         } catch {
