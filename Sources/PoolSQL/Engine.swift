@@ -13,11 +13,27 @@ public struct EngineConfiguration: Sendable {
     /// The engine's local store (persisted settings, load-test results, the default metrics
     /// history). `nil`: memory (the embedded store in `dataDirectory` once it is wired).
     public var localStore: (any LocalStore)?
+    /// Whether the engine samples its pools into the metrics history in the background (and
+    /// writes, rolls up and expires it there). Off, nothing runs in the background; the history
+    /// tables and `sampleMetricsNow()` / `runMetricsMaintenanceNow()` still work.
+    public var metricsSampling: Bool
+    /// `instance_id` of this engine's samples; nil: `host:pid`.
+    public var instanceID: String?
+    /// Most samples waiting for the store; beyond it the oldest are dropped and counted.
+    public var metricsQueueCapacity: Int
+    /// Where the engine writes its log lines (a failing metrics store, …); nil: standard error.
+    public var logHandler: (@Sendable (String) -> Void)?
 
-    public init(dataDirectory: String? = nil, viewStore: (any ViewStore)? = nil, localStore: (any LocalStore)? = nil) {
+    public init(dataDirectory: String? = nil, viewStore: (any ViewStore)? = nil, localStore: (any LocalStore)? = nil,
+                metricsSampling: Bool = true, instanceID: String? = nil, metricsQueueCapacity: Int = 10_000,
+                logHandler: (@Sendable (String) -> Void)? = nil) {
         self.dataDirectory = dataDirectory
         self.viewStore = viewStore
         self.localStore = localStore
+        self.metricsSampling = metricsSampling
+        self.instanceID = instanceID
+        self.metricsQueueCapacity = metricsQueueCapacity
+        self.logHandler = logHandler
     }
 
     /// The view store this configuration implies.
@@ -42,6 +58,8 @@ public final class Engine: Sendable {
     let localStore: any LocalStore
     /// Where the metrics history is written and read now (`SET metrics_store` may move it).
     let currentMetricsStore: Mutex<any MetricsStore>
+    /// Sampler, queue, writer and maintenance of the metrics history.
+    let metricsHistory: MetricsHistory
 
     /// Starts an engine. Its stored views are loaded now: an unreadable or corrupt view file is
     /// an error naming the file.
@@ -50,13 +68,22 @@ public final class Engine: Sendable {
         settings = SettingsRegistry()
         pools = PoolRegistry(settings: settings)
         let fleet = FleetView()
-        catalog = EngineCatalog(pools: pools, fleet: fleet)
+        let history = MetricsHistory(pools: pools, settings: settings,
+                                     instanceID: configuration.instanceID ?? MetricsSampler.defaultInstanceID,
+                                     queueCapacity: configuration.metricsQueueCapacity,
+                                     log: configuration.logHandler ?? Engine.standardErrorLog)
+        metricsHistory = history
+        catalog = EngineCatalog(pools: pools, fleet: fleet, history: history)
         relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
         let local = configuration.localStore ?? MemoryStore()
         localStore = local
         currentMetricsStore = Mutex(local)
         fleet.attach(self)
         try applyPersistedSettings()
+        // Started last: the persisted metrics_* settings apply from the first tick, and an
+        // engine that failed to start leaves no thread behind.
+        history.attach { [weak self] in self?.metricsStore }
+        if configuration.metricsSampling { history.start() }
     }
 
     /// The store the metrics history is read from and written to now.
@@ -78,6 +105,7 @@ public final class Engine: Sendable {
     }
 
     deinit {
+        metricsHistory.stop(flushingInto: metricsStore)
         pools.closeAll()
     }
 
@@ -134,8 +162,10 @@ public final class Engine: Sendable {
     /// Names of every pool.
     public var poolNames: [String] { pools.names }
 
-    /// Closes every pool. Sessions of this engine then see no pools.
+    /// Stops sampling (writing what is queued) and closes every pool. Sessions of this engine
+    /// then see no pools.
     public func shutdown() {
+        metricsHistory.stop(flushingInto: metricsStore)
         pools.closeAll()
     }
 }
@@ -147,8 +177,12 @@ public typealias LocalStore = MetricsStore & MetadataStore & LoadTestResultStore
 struct EngineCatalog: Catalog {
     let tables: [String: any TableProvider]
 
-    init(pools: PoolRegistry, fleet: FleetView) {
+    init(pools: PoolRegistry, fleet: FleetView, history: MetricsHistory) {
         tables = [
+            "connection_pool_metrics": MetricsHistoryTable(history: history),
+            "connection_pool_metrics_hourly": MetricsRollupTable(history: history, granularity: .hourly),
+            "connection_pool_metrics_daily": MetricsRollupTable(history: history, granularity: .daily),
+            "connection_pool_metrics_status": MetricsStatusTable(history: history),
             "mongodb_connection_pools": PoolStatsTable(pools: pools, fleet: fleet),
             "connection_pool_settings": PoolSettingsTable(pools: pools),
             "mongodb_connections": ConnectionsTable(pools: pools),

@@ -19,6 +19,9 @@ extension Session {
     /// Loads a CSV file into a user table: every row, or (on the first bad row, whose line the
     /// error names) none.
     private func copyFrom(_ copy: Copy, options: CopyOptions, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
+        if try Session.relationName(copy.table) == Session.metricsTableName {
+            return try copyMetricsFrom(copy, options: options)
+        }
         let catalog = engine.relationCatalog()
         let (name, table) = try writableTable(copy.table, catalog: catalog, verb: "copy to")
         let targets = try Session.targetColumns(copy.columns, of: table, tableName: name)

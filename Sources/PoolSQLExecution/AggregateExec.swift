@@ -193,6 +193,8 @@ public struct AggregateExec: PhysicalOperator {
             return try AggregateExec.orderedSet(aggregate, rows)
         case .arrayAgg:
             return rows.isEmpty ? .null : .array(rows.map { $0.arguments.first ?? .null })
+        case .sketchPercentile:
+            return try sketchPercentile(rows)
         case .boolAnd, .boolOr:
             if values.isEmpty { return .null }
             let bools = values.compactMap { v -> Bool? in if case let .bool(b) = v { return b } else { return nil } }

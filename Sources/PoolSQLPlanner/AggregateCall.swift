@@ -21,6 +21,10 @@ public enum AggregateFunction: String, Sendable, Hashable {
     case percentileCont = "percentile_cont"
     case percentileDisc = "percentile_disc"
     case mode
+    /// `sketch_percentile(latency_sketch, fraction)`: merges the group's latency sketches (the
+    /// metrics history's mergeable DDSketch text) and returns the quantile, within
+    /// `LatencySketch.relativeAccuracy` of the exact percentile_disc of the merged values.
+    case sketchPercentile = "sketch_percentile"
 }
 
 /// One aggregate computed by an Aggregate node: `sum(DISTINCT x) FILTER (WHERE …)`. Its

@@ -27,6 +27,7 @@ struct ExpressionBinder {
     static let aggregateNames: Set<String> = [
         "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every",
         "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "percentile_cont", "percentile_disc", "mode",
+        "sketch_percentile",
     ]
     static let windowOnlyNames: Set<String> = [
         "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value",

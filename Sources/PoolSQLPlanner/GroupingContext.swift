@@ -155,6 +155,12 @@ final class GroupingContext {
             if arg.type == .unknown { arg = try binder.coerce(arg, to: .text, range: call.arguments[0].range) }
             if case .array = arg.type { throw PoolSQLError.notSupported("array_agg of arrays", range: range) }
             return make(.arrayAgg, [arg], .array(arg.type))
+        case "sketch_percentile":
+            guard args.count == 2, !call.star, binder.isTextual(args[0].type),
+                  args[1].type.isNumeric || args[1].type == .unknown else { throw noSuchFunction() }
+            let coerced = [try binder.coerce(args[0], to: .text, range: call.arguments[0].range),
+                           try binder.coerce(args[1], to: .doublePrecision, range: call.arguments[1].range)]
+            return make(.sketchPercentile, coerced, .doublePrecision)
         case "bool_and", "bool_or", "every":
             guard args.count == 1, !call.star else { throw noSuchFunction() }
             let arg = try binder.requireBoolean(args[0], argumentOf: name, range: call.arguments[0].range)

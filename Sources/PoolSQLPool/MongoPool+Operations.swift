@@ -111,6 +111,13 @@ extension MongoPool {
     func recordOperation(duration: Duration, failed: Bool) {
         operations.withLock { $0.record(duration, failed: failed) }
     }
+
+    /// The latencies (ms) of the operations recorded since the previous call (since the pool
+    /// was created for the first), for the metrics history: one consumer (the engine's
+    /// sampler) takes them once per interval.
+    public func takeIntervalLatencySketch() -> LatencySketch {
+        operations.withLock { $0.takeIntervalSketch() }
+    }
 }
 
 /// Server error codes that SDAM's error handling names.

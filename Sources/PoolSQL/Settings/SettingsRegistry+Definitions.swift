@@ -114,5 +114,18 @@ extension SettingsRegistry {
         SettingDefinition(
             name: "metrics_store", kind: .text, defaultValue: .text("local"),
             description: "Where the metrics history is kept: 'local' (this engine's store) or 'mongodb://host:port/dbname' to share one MongoDB database with other instances (shown with the password as ****)."),
+        // The metrics history (connection_pool_metrics and its rollups).
+        SettingDefinition(
+            name: "metrics_sample_interval", kind: .duration(minMS: 1000, maxMS: 86_400_000), defaultValue: .milliseconds(10_000),
+            unit: "ms", description: "How often each pool's metrics are sampled into connection_pool_metrics; a change applies from the next tick."),
+        SettingDefinition(
+            name: "metrics_retention", kind: .duration(minMS: 1000, maxMS: 36_500 * 86_400_000), defaultValue: .milliseconds(7 * 86_400_000),
+            unit: "ms", description: "How long raw samples (connection_pool_metrics) are kept; older ones are deleted in small batches."),
+        SettingDefinition(
+            name: "metrics_rollup_retention", kind: .duration(minMS: 1000, maxMS: 36_500 * 86_400_000), defaultValue: .milliseconds(365 * 86_400_000),
+            unit: "ms", description: "How long hourly and daily rollups (connection_pool_metrics_hourly, _daily) are kept."),
+        SettingDefinition(
+            name: "metrics_store_max_size", kind: .text, defaultValue: .text("1GB"),
+            description: "Largest size of the metrics store ('500MB', '1GB', bytes; 0 for no limit); beyond it the oldest samples, then rollups, are deleted."),
     ]
 }

@@ -23,6 +23,9 @@ struct OperationStatisticsRecorder {
     var totalTime: Duration = .zero
     /// Microseconds, up to one hour (longer ones are clamped).
     var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    /// The latencies since the metrics sampler last took them: the cumulative HDR histogram
+    /// cannot be split into intervals, and history rollups need mergeable per-interval sketches.
+    var intervalSketch = LatencySketch()
 
     mutating func record(_ duration: Duration, failed: Bool) {
         operations += 1
@@ -30,6 +33,14 @@ struct OperationStatisticsRecorder {
         totalTime += duration
         let micros = max(0, duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
         _ = histogram.record(UInt64(min(micros, 3_600_000_000)))
+        intervalSketch.record(Double(micros) / 1000)
+    }
+
+    /// The latencies recorded since the previous call (since creation for the first), and a
+    /// fresh sketch for the next interval.
+    mutating func takeIntervalSketch() -> LatencySketch {
+        defer { intervalSketch = LatencySketch() }
+        return intervalSketch
     }
 
     var statistics: ConnectionPoolOperationStatistics {
