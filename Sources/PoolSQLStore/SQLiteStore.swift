@@ -86,6 +86,9 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
         }
     }
 
+    /// The version of the linked libsqlite3.
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
+
     /// The schema version this build creates and understands.
     public static var currentSchemaVersion: Int64 { SQLiteStoreMigrations.currentVersion }
 

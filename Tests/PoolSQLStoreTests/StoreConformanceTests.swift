@@ -1,5 +1,6 @@
 import Foundation
 import PoolSQLCore
+import Synchronization
 import Testing
 @testable import PoolSQLStore
 
@@ -80,6 +81,29 @@ struct StoreConformanceTests {
             #expect(earlier.map(\.timestamp.microseconds) == [Fixtures.day0 + 3_000_000_000, Fixtures.day0 + 3_000_000_000])
             #expect(earlier.map(\.instanceID) == ["host-a:1", "host-b:2"])
             #expect(try store.samples(MetricsQuery(latestPerPoolAndInstance: true, limit: 2)).count == 2)
+        }
+    }
+
+    @Test("concurrent appends and reads from many threads lose nothing", arguments: StoreKind.allCases)
+    func concurrentAppends(kind: StoreKind) throws {
+        try withStore(kind) { (store: any TestStore) throws in
+            let failures = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { worker in
+                for batch in 0..<25 {
+                    let rows = (0..<10).map {
+                        Fixtures.sample(Fixtures.day0 + Int64(batch * 10 + $0) * 1_000_000, pool: "w\(worker)", seed: $0)
+                    }
+                    do {
+                        try store.append(rows)
+                        _ = try store.samples(MetricsQuery(poolNames: ["w\(worker)"], latestPerPoolAndInstance: true))
+                    } catch {
+                        failures.add(1, ordering: .relaxed)
+                    }
+                }
+            }
+            #expect(failures.load(ordering: .relaxed) == 0)
+            #expect(try store.samples(.all).count == 8 * 25 * 10)
+            #expect(try store.samples(MetricsQuery(poolNames: ["w3"])).count == 250)
         }
     }
 
