@@ -65,11 +65,27 @@ func sample(_ index: Int) -> MetricsSample {
         avgCheckoutWaitMS: 0.12, latencySketch: sketches[index % sketches.count])
 }
 
+/// This process's CPU time (user + system), so the numbers mean something on a shared machine
+/// where wall time includes waiting for a core.
+func cpuNow() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// The CPU time of the last `seconds` call.
+nonisolated(unsafe) var lastCPU = 0.0
+
+/// Wall time of `body`; its CPU time goes to `lastCPU`.
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t0 = DispatchTime.now().uptimeNanoseconds
+    let c0 = cpuNow()
     try body()
+    lastCPU = cpuNow() - c0
     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
 }
+
+func cpu() -> String { String(format: "cpu %.2f s", lastCPU) }
 
 func fileBytes(_ path: String) -> Int64 {
     [path, path + "-wal"].reduce(Int64(0)) { total, file in
@@ -99,7 +115,7 @@ do {
                 i += batchSize
             }
         }
-        print("ingest, batches of \(batchSize): \(rate(count, elapsed)) (\(count) samples in \(String(format: "%.2f", elapsed)) s)")
+        print("ingest, batches of \(batchSize): \(rate(count, elapsed)) (\(count) samples in \(String(format: "%.2f", elapsed)) s, \(cpu()): \(rate(count, lastCPU)) per CPU second)")
         if batchSize != 1000 { store.close() ; continue }
 
         // The million-sample file: read it back, then its size raw and after rollup.
@@ -108,16 +124,17 @@ do {
         let reopened = try SQLiteStore(path: path)
         var read = 0
         let cold = try seconds { read = try reopened.samples(.all).count }
+        let coldCPU = lastCPU
         let warm = try seconds { read = try reopened.samples(.all).count }
-        print("read all \(read) samples: \(String(format: "%.2f", cold)) s first, \(String(format: "%.2f", warm)) s again (\(rate(read, warm)))")
+        print("read all \(read) samples: \(String(format: "%.2f", cold)) s first (cpu \(String(format: "%.2f", coldCPU)) s), \(String(format: "%.2f", warm)) s again (\(cpu()); \(rate(read, lastCPU)) per CPU second)")
         let lastTick = Int64(count / pools - 1)
         let lastHour = MetricsQuery(from: Timestamp(microseconds: start + lastTick * interval - 3_600_000_000 + interval))
         var hourRows = 0
         let hourTime = try seconds { hourRows = try reopened.samples(lastHour).count }
-        print("last hour (\(hourRows) samples) of the \(count)-sample history: \(String(format: "%.2f", hourTime * 1000)) ms; plan: \(try reopened.samplesQueryPlan(lastHour).joined(separator: "; "))")
+        print("last hour (\(hourRows) samples) of the \(count)-sample history: \(String(format: "%.2f", hourTime * 1000)) ms (cpu \(String(format: "%.2f", lastCPU * 1000)) ms); plan: \(try reopened.samplesQueryPlan(lastHour).joined(separator: "; "))")
         var latestRows = 0
         let latestTime = try seconds { latestRows = try reopened.samples(MetricsQuery(latestPerPoolAndInstance: true)).count }
-        print("latest sample per pool and instance (\(latestRows) rows) over the whole history: \(String(format: "%.2f", latestTime * 1000)) ms")
+        print("latest sample per pool and instance (\(latestRows) rows) over the whole history: \(String(format: "%.2f", latestTime * 1000)) ms (cpu \(String(format: "%.2f", lastCPU * 1000)) ms)")
         let perMillionRaw = Double(rawBytes) * 1_000_000 / Double(count)
         print("on disk: \(mib(Double(rawBytes))) for \(count) samples = \(mib(perMillionRaw)) per million samples (\(Int(Double(rawBytes) / Double(count))) B/sample)")
 
@@ -125,7 +142,7 @@ do {
         let end = Timestamp(microseconds: start + (lastTick + 1) * interval + 2 * 86_400_000_000)
         var report = MaintenanceReport()
         let rollupTime = try seconds { report = try reopened.maintain(now: end, policy: RetentionPolicy(rawRetentionMicroseconds: Int64.max / 4)) }
-        print("maintain (rollups of \(count) samples): \(report.hourlyRollupsWritten) hourly + \(report.dailyRollupsWritten) daily rows in \(String(format: "%.2f", rollupTime)) s")
+        print("maintain (rollups of \(count) samples): \(report.hourlyRollupsWritten) hourly + \(report.dailyRollupsWritten) daily rows in \(String(format: "%.2f", rollupTime)) s (\(cpu()))")
         let dropRaw = RetentionPolicy(rawRetentionMicroseconds: 0, maxSizeBytes: Int64.max, deleteBatchSize: 100_000)
         var rounds = 0
         let dropTime = try seconds {
@@ -138,7 +155,7 @@ do {
         let rollupBytes = Double(statistics.sizeBytes - emptyBytes)
         let rollupRows = Double(statistics.hourlyRollups + statistics.dailyRollups)
         let perRollup = rollupBytes / rollupRows
-        print("retention of \(count) raw rows in batches of 100000: \(rounds) maintain calls, \(String(format: "%.2f", dropTime)) s")
+        print("retention of \(count) raw rows in batches of 100000: \(rounds) maintain calls, \(String(format: "%.2f", dropTime)) s (\(cpu()))")
         print("after rollup: \(mib(rollupBytes)) for \(statistics.hourlyRollups) hourly + \(statistics.dailyRollups) daily rows (\(Int(perRollup)) B/row) — the same \(count) samples in \(String(format: "%.1f", 100 * rollupBytes / Double(rawBytes))) % of the raw size")
         reopened.close()
 

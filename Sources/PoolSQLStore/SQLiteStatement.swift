@@ -56,6 +56,14 @@ final class SQLiteStatement {
         if let value { bind(value) } else { bindNull() }
     }
 
+    func bind(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            // A zero-length blob still needs a non-NULL pointer to be a blob and not NULL.
+            _ = sqlite3_bind_blob(raw, nextIndex, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), transient)
+        }
+        nextIndex += 1
+    }
+
     func bindNull() {
         sqlite3_bind_null(raw, nextIndex)
         nextIndex += 1
@@ -99,6 +107,13 @@ final class SQLiteStatement {
         guard let bytes = sqlite3_column_text(raw, column) else { return "" }
         let count = Int(sqlite3_column_bytes(raw, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// The bytes of a BLOB column, valid only inside `body` (they live in SQLite's row buffer).
+    func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
+        let count = Int(sqlite3_column_bytes(raw, column))
+        let base = sqlite3_column_blob(raw, column)
+        return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
     }
 
     func optionalText(_ column: Int32) -> String? {

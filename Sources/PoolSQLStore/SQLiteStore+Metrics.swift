@@ -201,7 +201,7 @@ extension SQLiteStore {
         statement.bind(sample.connectionsCreated)
         statement.bind(sample.connectionsDestroyed)
         statement.bind(sample.avgCheckoutWaitMS)
-        statement.bind(sample.latencySketch.isEmpty ? nil : sample.latencySketch.encoded)
+        if sample.latencySketch.isEmpty { statement.bindNull() } else { statement.bind(SQLiteSketchCodec.encode(sample.latencySketch)) }
     }
 
     static func decodeSample(_ row: SQLiteStatement) throws(PoolSQLError) -> MetricsSample {
@@ -240,7 +240,7 @@ extension SQLiteStore {
         statement.bind(rollup.errorRate)
         statement.bind(rollup.avgCheckoutWaitMS)
         statement.bind(rollup.unhealthySamples)
-        statement.bind(rollup.latencySketch.isEmpty ? nil : rollup.latencySketch.encoded)
+        if rollup.latencySketch.isEmpty { statement.bindNull() } else { statement.bind(SQLiteSketchCodec.encode(rollup.latencySketch)) }
     }
 
     static func decodeRollup(_ row: SQLiteStatement) throws(PoolSQLError) -> MetricsRollup {
@@ -256,13 +256,9 @@ extension SQLiteStore {
             unhealthySamples: row.int(21), latencySketch: try sketch(row, 22))
     }
 
-    /// NULL is the empty sketch; a damaged text is reported as corruption of the file.
+    /// NULL is the empty sketch.
     private static func sketch(_ row: SQLiteStatement, _ column: Int32) throws(PoolSQLError) -> LatencySketch {
-        guard let text = row.optionalText(column) else { return LatencySketch() }
-        do {
-            return try LatencySketch(encoded: text)
-        } catch {
-            throw PoolSQLError(.dataCorrupted, "metrics store: \(error.message)")
-        }
+        if row.isNull(column) { return LatencySketch() }
+        return try row.withBlob(column) { (bytes) throws(PoolSQLError) in try SQLiteSketchCodec.decode(bytes) }
     }
 }

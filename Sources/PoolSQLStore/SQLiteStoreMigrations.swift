@@ -33,7 +33,7 @@ enum SQLiteStoreMigrations {
             connections_created INTEGER NOT NULL,
             connections_destroyed INTEGER NOT NULL,
             avg_checkout_wait_ms REAL,
-            latency_sketch TEXT                     -- LatencySketch.encoded; NULL when empty
+            latency_sketch BLOB                     -- SQLiteSketchCodec; NULL when empty
         );
         CREATE INDEX connection_pool_metrics_by_time ON connection_pool_metrics (metric_timestamp);
         CREATE INDEX connection_pool_metrics_by_pool_time ON connection_pool_metrics (pool_name, metric_timestamp);
@@ -106,7 +106,7 @@ enum SQLiteStoreMigrations {
             error_rate REAL,
             avg_checkout_wait_ms REAL,
             unhealthy_samples INTEGER NOT NULL,
-            latency_sketch TEXT
+            latency_sketch BLOB
         );
         CREATE UNIQUE INDEX \(name)_by_bucket ON \(name) (bucket_start, pool_name, instance_id);
         CREATE INDEX \(name)_by_pool_bucket ON \(name) (pool_name, bucket_start);

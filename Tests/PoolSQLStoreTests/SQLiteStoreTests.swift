@@ -189,3 +189,35 @@ struct SQLiteStoreTests {
         }
     }
 }
+
+@Suite("SQLiteSketchCodec")
+struct SQLiteSketchCodecTests {
+    @Test("sketches round-trip through the binary form, and damaged bytes are XX001")
+    func roundTrip() throws {
+        var generator = SeededGenerator(seed: 99)
+        var sketches = [LatencySketch()]
+        for size in [1, 5, 200, 5000] {
+            var sketch = LatencySketch()
+            for _ in 0..<size { sketch.record(exp(Double.random(in: -9...16, using: &generator))) }
+            sketch.record(0, times: 3)
+            sketches.append(sketch)
+        }
+        for sketch in sketches {
+            let bytes = SQLiteSketchCodec.encode(sketch)
+            let back = try bytes.withUnsafeBytes { (buffer) throws(PoolSQLError) in try SQLiteSketchCodec.decode(buffer) }
+            #expect(back == sketch)
+            #expect(back.quantile(0.95) == sketch.quantile(0.95))
+            if sketch.buckets.count > 50 { #expect(bytes.count < sketch.encoded.utf8.count / 2) }
+            // Every truncation and a trailing byte are refused, never misread.
+            for cut in [1, bytes.count / 2, bytes.count - 1] where cut < bytes.count {
+                let error = #expect(throws: PoolSQLError.self) {
+                    _ = try Array(bytes.prefix(cut)).withUnsafeBytes { (buffer) throws(PoolSQLError) in try SQLiteSketchCodec.decode(buffer) }
+                }
+                #expect(error?.code == .dataCorrupted)
+            }
+            #expect(throws: PoolSQLError.self) {
+                _ = try (bytes + [0]).withUnsafeBytes { (buffer) throws(PoolSQLError) in try SQLiteSketchCodec.decode(buffer) }
+            }
+        }
+    }
+}
