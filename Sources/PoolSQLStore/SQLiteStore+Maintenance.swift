@@ -22,7 +22,7 @@ extension SQLiteStore {
     }
 
     public func statistics() throws(PoolSQLError) -> MetricsStoreStatistics {
-        try withConnection { (connection, _) throws(PoolSQLError) -> MetricsStoreStatistics in
+        try withReader { (connection) throws(PoolSQLError) -> MetricsStoreStatistics in
             let count = { (table: String) throws(PoolSQLError) -> Int in
                 Int(try connection.scalarInt("SELECT count(*) FROM \(table)") ?? 0)
             }

@@ -58,7 +58,7 @@ extension SQLiteStore {
     }
 
     public func samples(_ query: MetricsQuery) throws(PoolSQLError) -> [MetricsSample] {
-        try withConnection { (connection, _) throws(PoolSQLError) in
+        try withReader { (connection) throws(PoolSQLError) in
             let (sql, binds) = Self.samplesSQL(query)
             let statement = try connection.prepare(sql)
             defer { statement.reset() }
@@ -73,7 +73,7 @@ extension SQLiteStore {
     }
 
     public func rollups(_ granularity: RollupGranularity, _ query: MetricsQuery) throws(PoolSQLError) -> [MetricsRollup] {
-        try withConnection { (connection, _) throws(PoolSQLError) in
+        try withReader { (connection) throws(PoolSQLError) in
             try Self.readRollups(connection, granularity, query)
         }
     }
@@ -82,7 +82,7 @@ extension SQLiteStore {
     /// per step), e.g. `SEARCH connection_pool_metrics USING INDEX … (metric_timestamp>? AND
     /// metric_timestamp<?)`: shows which filters the store answers with an index.
     public func samplesQueryPlan(_ query: MetricsQuery) throws(PoolSQLError) -> [String] {
-        try withConnection { (connection, _) throws(PoolSQLError) in
+        try withReader { (connection) throws(PoolSQLError) in
             let (sql, binds) = Self.samplesSQL(query)
             let statement = try connection.prepare("EXPLAIN QUERY PLAN " + sql, cached: false)
             Self.bind(binds, to: statement)

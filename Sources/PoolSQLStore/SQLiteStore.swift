@@ -6,10 +6,12 @@ import Synchronization
 /// The embedded store (default): the metrics history, its hourly and daily rollups, metadata
 /// (views, persisted settings) and load-test results in one SQLite file in WAL mode.
 ///
-/// One connection, serialized by a `Mutex`: every call is short (an append is one small
-/// transaction, a query reads only the rows its filters select), and SQLite itself writes one
-/// transaction at a time, so a second connection would buy little. Other processes may open
-/// the same file (WAL readers do not block the writer; writers wait up to `busyTimeout`).
+/// Two connections, each serialized by its own `Mutex`: one writes (append, maintain, metadata,
+/// load tests), one reads (samples, rollups, statistics). SQLite writes one transaction at a
+/// time anyway, but in WAL mode a reader works on a snapshot without blocking the writer, and
+/// that matters here: reading a million samples takes seconds (docs/store-benchmark.md), and
+/// with one connection the sampler's appends would wait behind it. Other processes may open
+/// the same file too (writers wait up to `busyTimeoutMilliseconds` for the write lock).
 public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore {
     struct State {
         /// `nil` once closed.
@@ -23,6 +25,8 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
     /// The database file.
     public let path: String
     let state: Mutex<State>
+    /// The read connection (`query_only`); `nil` once closed.
+    let reader: Mutex<SQLiteConnection?>
 
     /// How long a write waits for another process's write lock before failing with 55006.
     public static let busyTimeoutMilliseconds: Int32 = 5000
@@ -73,7 +77,10 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
             """)
         try SQLiteStoreMigrations.migrate(connection)
         let through = try Self.readRolledUpThrough(connection)
+        let readConnection = try SQLiteConnection(path: path)
+        try readConnection.exec("PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds); PRAGMA query_only = ON")
         state = Mutex(State(connection: connection, rolledUpThrough: through))
+        reader = Mutex(readConnection)
     }
 
     public var kind: String { "sqlite" }
@@ -95,9 +102,23 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
     /// Flushes and releases the file (the WAL is checkpointed into it and removed); later
     /// calls fail with 55000.
     public func close() {
+        reader.withLock { connection in
+            connection?.close()
+            connection = nil
+        }
         state.withLock { s in
             s.connection?.close()
             s.connection = nil
+        }
+    }
+
+    /// Runs `body` with the read connection under its lock; 55000 when the store is closed.
+    func withReader<T: Sendable>(_ body: (SQLiteConnection) throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
+        try reader.withLock { (connection: inout SQLiteConnection?) throws(PoolSQLError) -> T in
+            guard let connection, connection.isOpen else {
+                throw PoolSQLError(.objectNotInPrerequisiteState, "the metrics store \(path) is closed")
+            }
+            return try body(connection)
         }
     }
 
