@@ -122,6 +122,13 @@ enum SQLiteStoreMigrations {
                                hint: "open it with a newer PoolSQL, or use another data directory")
         }
         guard version < currentVersion else { return }
+        if version == 0, try connection.scalarInt("SELECT count(*) FROM sqlite_schema") != 0 {
+            // Tables but no version: some other application's database. Adding ours beside
+            // them would mix two schemas in one file.
+            throw PoolSQLError(.objectNotInPrerequisiteState,
+                               "metrics store \(connection.path) is a SQLite database but not a PoolSQL store (it has tables and no schema version)",
+                               hint: "choose another data directory or file")
+        }
         try connection.transaction { () throws(PoolSQLError) in
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let current = try connection.scalarInt("PRAGMA user_version") ?? 0

@@ -73,6 +73,22 @@ struct SQLiteStoreTests {
         #expect(error?.message.contains("newer") == true)
     }
 
+    @Test("another application's SQLite database is refused, not mixed with ours")
+    func foreignDatabase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("other-app.sqlite")
+        do {
+            let raw = try SQLiteConnection(path: path)
+            try raw.exec("CREATE TABLE connection_pool_metrics (anything TEXT)")
+            raw.close()
+        }
+        let error = #expect(throws: PoolSQLError.self) { try SQLiteStore(path: path) }
+        #expect(error?.code == .objectNotInPrerequisiteState)
+        #expect(error?.message.contains(path) == true)
+        #expect(error?.message.contains("not a PoolSQL store") == true)
+    }
+
     @Test("a file that is not a database gives XX001 naming the path")
     func corruptFile() throws {
         let directory = try TemporaryDirectory()
