@@ -183,6 +183,12 @@ struct StoreConformanceTests {
             #expect(dailyAfter.map(\.sampleCount) == [14])
             // Clean again: nothing to rebuild.
             #expect(try store.maintain(now: Fixtures.at(Fixtures.day0 + Fixtures.day + 3), policy: policy).hourlyRollupsWritten == 0)
+            // A row in the newest rolled-up hour (the watermark itself, 23:00) counts as late too.
+            try store.append([Fixtures.sample(Fixtures.day0 + 23 * Fixtures.hour + 60_000_000, pool: "night", seed: 1)])
+            let edge = try store.maintain(now: Fixtures.at(Fixtures.day0 + Fixtures.day + 4), policy: policy)
+            #expect(edge.hourlyRollupsWritten == 1)
+            #expect(try store.rollups(.hourly, MetricsQuery(poolNames: ["night"])).map(\.bucketStart.microseconds) == [Fixtures.day0 + 23 * Fixtures.hour])
+            #expect(try store.rollups(.daily, MetricsQuery(poolNames: ["night"])).count == 1)
         }
     }
 
