@@ -37,6 +37,8 @@ enum SQLiteStoreMigrations {
         );
         CREATE INDEX connection_pool_metrics_by_time ON connection_pool_metrics (metric_timestamp);
         CREATE INDEX connection_pool_metrics_by_pool_time ON connection_pool_metrics (pool_name, metric_timestamp);
+        -- The newest sample per (pool, instance) by seeks instead of a scan of the history.
+        CREATE INDEX connection_pool_metrics_by_pool_instance_time ON connection_pool_metrics (pool_name, instance_id, metric_timestamp);
         \(rollupTable("connection_pool_metrics_hourly"))
         \(rollupTable("connection_pool_metrics_daily"))
         -- rolled_up_through: start (µs) of the newest hour already rolled up.
