@@ -85,7 +85,9 @@ extension SQLiteStore {
 
     /// SQLite's plan for the samples query of `query` (`EXPLAIN QUERY PLAN` details, one line
     /// per step), e.g. `SEARCH connection_pool_metrics USING INDEX … (metric_timestamp>? AND
-    /// metric_timestamp<?)`: shows which filters the store answers with an index.
+    /// metric_timestamp<?)`: shows which filters the store answers with an index. For
+    /// `latestPerPoolAndInstance` it is the plan of the GROUP BY fallback; the store normally
+    /// answers that by index seeks (`latestRowIDs`).
     public func samplesQueryPlan(_ query: MetricsQuery) throws(PoolSQLError) -> [String] {
         try withReader { (connection) throws(PoolSQLError) in
             let (sql, binds) = Self.samplesSQL(query)
