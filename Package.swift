@@ -67,6 +67,9 @@ let package = Package(
         // The analytics query on PoolSQL's engine, next to DuckDB and PostgreSQL (scripts/analytics-bench.sh); not part of `swift test`.
         .executableTarget(name: "PoolSQLAnalyticsBenchmark", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], path: "Benchmarks/PoolSQLAnalyticsBenchmark"),
 
+        // The embedded store's ingest, read and size numbers (scripts/store-bench.sh); not part of `swift test`.
+        .executableTarget(name: "PoolSQLStoreBenchmark", dependencies: ["PoolSQLStore", "PoolSQLCore"], path: "Benchmarks/PoolSQLStoreBenchmark"),
+
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], exclude: ["slt"]),

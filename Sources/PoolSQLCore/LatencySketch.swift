@@ -129,3 +129,28 @@ extension LatencySketch {
         self.maximum = maximum
     }
 }
+
+extension LatencySketch {
+    /// Rebuilds a sketch from its parts, for stores with their own compact encoding (the
+    /// embedded store keeps a binary form: the text `encoded` form made the history 2.5× larger
+    /// and 10× slower to read). The count is `zeroCount` plus the bucket counts; a negative,
+    /// non-finite or overflowing part is 22P02.
+    public init(buckets: [Int32: UInt64], zeroCount: UInt64, sum: Double, minimum: Double, maximum: Double) throws(PoolSQLError) {
+        var count = zeroCount
+        for n in buckets.values {
+            let (total, overflow) = count.addingReportingOverflow(n)
+            guard !overflow, n > 0 else { throw PoolSQLError(.invalidTextRepresentation, "invalid latency sketch: bad bucket count") }
+            count = total
+        }
+        guard sum.isFinite, sum >= 0, maximum.isFinite, maximum >= 0, count == 0 || (minimum.isFinite && minimum >= 0) else {
+            throw PoolSQLError(.invalidTextRepresentation, "invalid latency sketch: bad sum, minimum or maximum")
+        }
+        self.init()
+        self.buckets = buckets
+        self.zeroCount = zeroCount
+        self.count = count
+        self.sum = sum
+        self.minimum = count > 0 ? minimum : .infinity
+        self.maximum = maximum
+    }
+}
