@@ -2,16 +2,18 @@
 @_exported import PoolSQLPool
 @_exported import PoolSQLStore
 import PoolSQLCatalog
+import Foundation
 import Synchronization
 
 /// Configuration of an embedded PoolSQL engine.
 public struct EngineConfiguration: Sendable {
     /// Where the engine keeps persistent state (views, history, settings). `nil`: in memory only.
     public var dataDirectory: String?
-    /// Where views are kept. `nil`: `views.json` in `dataDirectory`, or memory without one.
+    /// Where views are kept. `nil`: in the local store (memory without a data directory).
     public var viewStore: (any ViewStore)?
-    /// The engine's local store (persisted settings, load-test results, the default metrics
-    /// history). `nil`: memory (the embedded store in `dataDirectory` once it is wired).
+    /// The engine's local store (views, persisted settings, load-test results, the default
+    /// metrics history). `nil`: the embedded SQLite store `poolsql.db` in `dataDirectory`, or
+    /// memory without one.
     public var localStore: (any LocalStore)?
     /// Whether the engine samples its pools into the metrics history in the background (and
     /// writes, rolls up and expires it there). Off, nothing runs in the background; the history
@@ -36,11 +38,28 @@ public struct EngineConfiguration: Sendable {
         self.logHandler = logHandler
     }
 
-    /// The view store this configuration implies.
-    var resolvedViewStore: any ViewStore {
+    /// File name of the embedded store in the data directory.
+    public static let storeFileName = "poolsql.db"
+
+    /// The local store this configuration implies; opening the embedded store creates the data
+    /// directory if needed.
+    func resolvedLocalStore() throws(PoolSQLError) -> any LocalStore {
+        if let localStore { return localStore }
+        guard let dataDirectory else { return MemoryStore() }
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw PoolSQLError(.ioError, "could not create the data directory \"\(dataDirectory)\": \(error.localizedDescription)")
+        }
+        return try SQLiteStore(path: (dataDirectory as NSString).appendingPathComponent(Self.storeFileName))
+    }
+
+    /// The view store this configuration implies: views live in the local store (a legacy
+    /// `views.json` in the data directory is imported once).
+    func resolvedViewStore(local: any LocalStore) -> any ViewStore {
         if let viewStore { return viewStore }
-        if let dataDirectory { return JSONFileViewStore(directory: dataDirectory) }
-        return MemoryViewStore()
+        if localStore == nil, dataDirectory == nil { return MemoryViewStore() }
+        return MetadataViewStore(store: local, legacyDirectory: dataDirectory)
     }
 }
 
@@ -74,8 +93,8 @@ public final class Engine: Sendable {
                                      log: configuration.logHandler ?? Engine.standardErrorLog)
         metricsHistory = history
         catalog = EngineCatalog(pools: pools, fleet: fleet, history: history)
-        relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
-        let local = configuration.localStore ?? MemoryStore()
+        let local = try configuration.resolvedLocalStore()
+        relations = try RelationRegistry(store: configuration.resolvedViewStore(local: local), builtInNames: Set(catalog.tables.keys))
         localStore = local
         currentMetricsStore = Mutex(local)
         fleet.attach(self)

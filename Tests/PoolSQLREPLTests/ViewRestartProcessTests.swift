@@ -13,7 +13,7 @@ struct ViewRestartProcessTests {
                                          "CREATE VIEW doubled (n, twice) AS SELECT g, g * 2 FROM generate_series(1, 3) g"])
         #expect(create.status == 0)
         #expect(create.standardOutput.contains("CREATE VIEW"))
-        #expect(FileManager.default.fileExists(atPath: directory + "/views.json"))
+        #expect(FileManager.default.fileExists(atPath: directory + "/poolsql.db"))
 
         let query = try runner.poolsql(["--no-init", "--data-dir", directory, "--format", "csv", "-c", "SELECT twice FROM doubled ORDER BY n"])
         #expect(query.standardOutput == "twice\n2\n4\n6\n")
@@ -43,7 +43,7 @@ struct ViewRestartProcessTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         let environment = ["XDG_DATA_HOME": home, "POOLSQL_DATA_DIR": ""]
         #expect(try runner.poolsql(["--no-init", "-c", "CREATE VIEW one AS SELECT 1 AS x"], environment: environment).status == 0)
-        #expect(FileManager.default.fileExists(atPath: home + "/poolsql/views.json"))
+        #expect(FileManager.default.fileExists(atPath: home + "/poolsql/poolsql.db"))
         let run = try runner.poolsql(["--no-init", "--format", "csv", "-c", "SELECT x FROM one"], environment: environment)
         #expect(run.standardOutput == "x\n1\n")
     }

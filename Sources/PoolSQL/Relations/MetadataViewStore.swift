@@ -13,6 +13,11 @@ public struct MetadataViewStore: ViewStore {
     let store: any MetadataStore
     /// The directory that may hold a legacy `views.json`.
     let legacyDirectory: String?
+    /// The store's file (or URI) for error messages; `nil` for a memory store.
+    public var location: String? {
+        guard let metrics = store as? any MetricsStore, metrics.kind != "memory" else { return nil }
+        return metrics.location
+    }
 
     public init(store: any MetadataStore, legacyDirectory: String? = nil) {
         self.store = store
@@ -41,7 +46,7 @@ public struct MetadataViewStore: ViewStore {
             do {
                 views.append(try decoder.decode(StoredView.self, from: Data(entry.value.utf8)))
             } catch {
-                throw PoolSQLError(.dataCorrupted, "stored view \"\(entry.key)\" cannot be read: \(error.localizedDescription)")
+                throw PoolSQLError(.dataCorrupted, "stored view \"\(entry.key)\"\(location.map { " in \"\($0)\"" } ?? "") cannot be read: \(error.localizedDescription)")
             }
         }
         return views

@@ -103,7 +103,9 @@ final class RelationRegistry: Sendable {
     }
 
     private static func describe(_ store: any ViewStore) -> String {
-        (store as? JSONFileViewStore).map { "\"\($0.path)\"" } ?? "the view store"
+        if let file = store as? JSONFileViewStore { return "\"\(file.path)\"" }
+        if let location = (store as? MetadataViewStore)?.location { return "\"\(location)\"" }
+        return "the view store"
     }
 
     /// The query the planner sees for a view: `SELECT * FROM (query) AS name(columns)` when
