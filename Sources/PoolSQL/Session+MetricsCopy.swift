@@ -16,25 +16,8 @@ extension Session {
     /// maintenance.
     func copyMetricsFrom(_ copy: Copy, options: CopyOptions) throws(PoolSQLError) -> QueryResult {
         let name = Session.metricsTableName
-        let schema = TableSchema(columns: MetricsHistoryTable.columns.map(\.definition))
-        let columns = schema.columns
-        var targets: [Int] = []
-        for column in copy.columns {
-            guard let index = schema.index(of: column.value) else {
-                let hint = ClosestName.find(column.value, in: schema.columnNames).map { "did you mean \"\($0)\"?" }
-                throw PoolSQLError(.undefinedColumn, "column \"\(column.value)\" of relation \"\(name)\" does not exist",
-                                   hint: hint, range: column.range)
-            }
-            if targets.contains(index) {
-                throw PoolSQLError(.duplicateColumn, "column \"\(column.value)\" specified more than once", range: column.range)
-            }
-            targets.append(index)
-        }
-        if targets.isEmpty { targets = Array(columns.indices) }
-        for required in ["metric_timestamp", "pool_name"] where !targets.contains(where: { columns[$0].name == required }) {
-            throw PoolSQLError(.notNullViolation, "COPY \(name) needs column \"\(required)\"",
-                               hint: "List it in the column list, or copy all columns.")
-        }
+        let columns = Session.metricsSchema.columns
+        let targets = try Session.metricsTargets(copy.columns, verb: "COPY")
         var records: [CSVRecord]
         do {
             records = try CSVReader(delimiter: options.delimiter).records(try Session.readFile(copy.path))
@@ -92,8 +75,35 @@ extension Session {
         return .command("COPY \(samples.count)")
     }
 
+    static var metricsSchema: TableSchema { TableSchema(columns: MetricsHistoryTable.columns.map(\.definition)) }
+
+    /// Schema positions of a COPY's or INSERT's column list for `connection_pool_metrics`
+    /// (every column when empty); `metric_timestamp` and `pool_name` must be among them.
+    static func metricsTargets(_ names: [Ident], verb: String) throws(PoolSQLError) -> [Int] {
+        let name = metricsTableName
+        let schema = metricsSchema
+        var targets: [Int] = []
+        for column in names {
+            guard let index = schema.index(of: column.value) else {
+                let hint = ClosestName.find(column.value, in: schema.columnNames).map { "did you mean \"\($0)\"?" }
+                throw PoolSQLError(.undefinedColumn, "column \"\(column.value)\" of relation \"\(name)\" does not exist",
+                                   hint: hint, range: column.range)
+            }
+            if targets.contains(index) {
+                throw PoolSQLError(.duplicateColumn, "column \"\(column.value)\" specified more than once", range: column.range)
+            }
+            targets.append(index)
+        }
+        if targets.isEmpty { targets = Array(schema.columns.indices) }
+        for required in ["metric_timestamp", "pool_name"] where !targets.contains(where: { schema.columns[$0].name == required }) {
+            throw PoolSQLError(.notNullViolation, "\(verb) \(name) needs column \"\(required)\"",
+                               hint: "List it in the column list, or give every column.")
+        }
+        return targets
+    }
+
     /// Stores one typed column value of `connection_pool_metrics` into a sample.
-    private static func set(_ column: String, of sample: inout MetricsSample, to value: Value) throws(PoolSQLError) {
+    static func set(_ column: String, of sample: inout MetricsSample, to value: Value) throws(PoolSQLError) {
         func required() -> PoolSQLError {
             PoolSQLError(.notNullViolation, "null value in column \"\(column)\" of relation \"\(metricsTableName)\" violates not-null constraint")
         }

@@ -136,6 +136,9 @@ extension Session {
     /// PostgreSQL's assignment casts do; a NOT NULL column refuses NULL (23502). All rows go
     /// in, or none.
     func runInsert(_ insert: Insert, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
+        if try Session.relationName(insert.table) == Session.metricsTableName {
+            return try insertMetrics(insert, context: context)
+        }
         let catalog = engine.relationCatalog()
         let (name, table) = try writableTable(insert.table, catalog: catalog, verb: "insert into")
         let targets = try Session.targetColumns(insert.columns, of: table, tableName: name)
