@@ -45,11 +45,13 @@ public final class Engine: Sendable {
         self.configuration = configuration
         settings = SettingsRegistry()
         pools = PoolRegistry(settings: settings)
-        catalog = EngineCatalog(pools: pools)
-        relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
         let local = MemoryStore()
+        let link = EngineLink()
+        catalog = EngineCatalog(pools: pools, settings: settings, localStore: local, engine: link)
+        relations = try RelationRegistry(store: configuration.resolvedViewStore, builtInNames: Set(catalog.tables.keys))
         localStore = local
         currentMetricsStore = Mutex(local)
+        link.attach(self)
     }
 
     /// The store the metrics history is read from and written to now.
@@ -136,12 +138,25 @@ public final class Engine: Sendable {
 /// A store that keeps everything an engine persists locally.
 public typealias LocalStore = MetricsStore & MetadataStore & LoadTestResultStore
 
+/// A weak way back to the engine for tables built before it finished initializing (the
+/// recommendations read the metrics store the engine points at now).
+final class EngineLink: Sendable {
+    private struct Reference: Sendable { weak var engine: Engine? }
+    private let reference = Mutex(Reference())
+
+    func attach(_ engine: Engine) { reference.withLock { $0.engine = engine } }
+
+    var engine: Engine? { reference.withLock { $0.engine } }
+}
+
 /// The engine's tables: the virtual tables over pools and settings.
 struct EngineCatalog: Catalog {
     let tables: [String: any TableProvider]
 
-    init(pools: PoolRegistry) {
+    init(pools: PoolRegistry, settings: SettingsRegistry, localStore: any LocalStore, engine: EngineLink) {
         tables = [
+            "load_test_results": LoadTestResultsTable(store: localStore),
+            "connection_pool_recommendations": RecommendationsTable(pools: pools, settings: settings, loadTests: localStore, engine: engine),
             "mongodb_connection_pools": PoolStatsTable(pools: pools),
             "connection_pool_settings": PoolSettingsTable(pools: pools),
             "mongodb_connections": ConnectionsTable(pools: pools),
