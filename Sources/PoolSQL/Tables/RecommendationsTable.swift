@@ -63,6 +63,10 @@ struct RecommendationsTable: TableProvider {
                 windowSampleCount: samples.count, latestLoadTest: latestLoadTests[name])
             findings += RecommendationRules.evaluate(evidence, thresholds: thresholds)
         }
+        // Most urgent first across pools; pools in name order within a priority.
+        findings = findings.enumerated().sorted { lhs, rhs in
+            lhs.element.priority != rhs.element.priority ? lhs.element.priority < rhs.element.priority : lhs.offset < rhs.offset
+        }.map(\.element)
         findings = findings.filter { finding in
             otherFilters.allSatisfy { $0.matches(RecommendationsTable.columns[$0.column].read(finding)) }
         }
