@@ -19,10 +19,12 @@ public struct LoadTestProgress: Sendable, Hashable {
     public var p95ResponseTimeMS: Double
     /// Connections of the pool in use at the last reading.
     public var connectionsInUse: Int
+    /// The last report of the run: the workers have stopped (a progress line can be cleared).
+    public var isFinished: Bool
 
     public init(poolName: String, scenarioName: String? = nil, elapsedSeconds: Double, plannedSeconds: Double? = nil,
                 plannedOperations: Int? = nil, completedOperations: Int, errors: Int, operationsPerSecond: Double,
-                p95ResponseTimeMS: Double, connectionsInUse: Int) {
+                p95ResponseTimeMS: Double, connectionsInUse: Int, isFinished: Bool = false) {
         self.poolName = poolName
         self.scenarioName = scenarioName
         self.elapsedSeconds = elapsedSeconds
@@ -33,6 +35,7 @@ public struct LoadTestProgress: Sendable, Hashable {
         self.operationsPerSecond = operationsPerSecond
         self.p95ResponseTimeMS = p95ResponseTimeMS
         self.connectionsInUse = connectionsInUse
+        self.isFinished = isFinished
     }
 
     /// Share of the test done, 0…1: the larger of the time and operation shares.

@@ -98,7 +98,9 @@ final class LoadTestRunner: Sendable {
         let elapsed = max((ContinuousClock.now - start).inSeconds, 1e-6)
         let tally = mergedTally()
         if let progressHandler {
-            progressHandler(progress(elapsed: elapsed, connectionsInUse: pool.statistics().activeConnections, tally: tally))
+            var last = progress(elapsed: elapsed, connectionsInUse: pool.statistics().activeConnections, tally: tally)
+            last.isFinished = true
+            progressHandler(last)
         }
         let ownPeak = peakConnectionsInUse.load(ordering: .sequentiallyConsistent)
         return Outcome(tally: tally, elapsedSeconds: elapsed,
