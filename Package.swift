@@ -67,6 +67,9 @@ let package = Package(
         // The analytics query on PoolSQL's engine, next to DuckDB and PostgreSQL (scripts/analytics-bench.sh); not part of `swift test`.
         .executableTarget(name: "PoolSQLAnalyticsBenchmark", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], path: "Benchmarks/PoolSQLAnalyticsBenchmark"),
 
+        // An app embedding PoolSQL: creates pools, runs traffic, queries them (EmbeddingExampleTests runs it).
+        .executableTarget(name: "EmbeddingExample", dependencies: ["PoolSQL"], path: "Examples/EmbeddingExample"),
+
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
         .testTarget(name: "PoolSQLEngineTests", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], exclude: ["slt"]),
