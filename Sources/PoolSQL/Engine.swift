@@ -38,6 +38,8 @@ public final class Engine: Sendable {
     let localStore: any LocalStore
     /// Where the metrics history is written and read now (`SET metrics_store` may move it).
     let currentMetricsStore: Mutex<any MetricsStore>
+    /// Pools with a `RUN LOAD TEST` in progress (they cannot be dropped meanwhile).
+    let runningLoadTests = RunningLoadTests()
 
     /// Starts an engine. Its stored views are loaded now: an unreadable or corrupt view file is
     /// an error naming the file.

@@ -31,6 +31,8 @@ extension Session {
         try Session.requireHealthy(pool, name: name)
 
         let workload = LoadTestWorkload(options: options, runID: LoadTestWorkload.makeRunID())
+        engine.runningLoadTests.begin(name.value)
+        defer { engine.runningLoadTests.end(name.value) }
         do {
             try workload.prepare(pool)
         } catch {

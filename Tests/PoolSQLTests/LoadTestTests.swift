@@ -200,6 +200,35 @@ import Testing
         #expect(updates.last?.line.hasPrefix("load test p: ") == true)
     }
 
+    @Test func aPoolUnderTestCannotBeDroppedAndDisablingItEndsTheTest() throws {
+        let fixture = try Fixture()
+        let progress = Mutex(0)
+        fixture.session.loadTestProgressHandler = { update in progress.withLock { $0 = update.completedOperations } }
+        let session = fixture.session
+        let outcome = Mutex<Result<[QueryResult], PoolSQLError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let result = Result { () throws(PoolSQLError) -> [QueryResult] in
+                try session.execute("RUN LOAD TEST ON POOL p WITH (concurrency = 2, duration = '10min', operation = 'ping')")
+            }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }.start()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, progress.withLock({ $0 }) < 10 { Thread.sleep(forTimeInterval: 0.05) }
+
+        let other = fixture.engine.makeSession()
+        #expect { try other.execute("DROP POOL p") } throws: { ($0 as? PoolSQLError)?.code == .objectInUse }
+        _ = try other.execute("ALTER POOL p DISABLE")
+        #expect(done.wait(timeout: .now() + 60) == .success, "the load test did not end")
+        let result = try #require(try outcome.withLock { $0 }?.get().last)
+        #expect(result.rows.count == 1)
+        #expect(result.notices.contains { $0.hasPrefix("load test stopped early: ") }, "\(result.notices)")
+        #expect(try other.execute("SELECT count(*) FROM load_test_results")[0].rows == [[.int(1)]])
+        // Once it is over the pool can be dropped.
+        _ = try other.execute("DROP POOL p")
+    }
+
     @Test func aMissingDisabledOrUnhealthyPoolIsAClearError() throws {
         let fixture = try Fixture()
         let session = fixture.session
