@@ -17,32 +17,52 @@ extension Session {
     /// `RUN LOAD TEST ON POOL name [SCENARIO 'label'] [WITH (…)]`: runs the test, appends its
     /// row to `load_test_results` and returns that row.
     func runLoadTest(_ statement: RunLoadTest, context: ExecutionContext) throws(PoolSQLError) -> QueryResult {
-        let name = statement.pool
-        let managed = try engine.pools.managedPool(named: name.value, range: name.range)
-        guard let pool = managed.pool else {
-            throw PoolSQLError(.objectNotInPrerequisiteState, "pool \"\(name.value)\" is disabled",
-                               hint: "ALTER POOL \(name.value) ENABLE opens it again.", range: name.range)
-        }
         var values: [(name: String, nameRange: SourceRange?, value: Value, valueRange: SourceRange?)] = []
         for option in statement.options {
             values.append((option.name.value, option.name.range, try Session.optionValue(option.value, context: context), option.value.range))
         }
-        let options = try LoadTestOptions(values: values)
-        try Session.requireHealthy(pool, name: name)
+        let report = try runLoadTest(pool: statement.pool.value, poolRange: statement.pool.range, scenario: statement.scenario,
+                                     options: { () throws(PoolSQLError) in try LoadTestOptions(values: values) })
+        return QueryResult(columns: LoadTestResultsTable.resultColumns,
+                           rows: [LoadTestResultsTable.columns.row(for: report.result, projection: nil)],
+                           commandTag: "RUN LOAD TEST", notices: report.notices)
+    }
+
+    /// Runs a load test on the pool named `pool`, as `RUN LOAD TEST` does (on the calling
+    /// thread, which must not be one of Swift's cooperative pool: the test blocks until it
+    /// ends), appends its row to `load_test_results` and returns it. Progress goes to
+    /// `loadTestProgressHandler`; `stopLoadTest()` from another thread ends it early.
+    public func runLoadTest(pool: String, scenario: String? = nil, options: LoadTestOptions) throws(PoolSQLError) -> LoadTestReport {
+        try runLoadTest(pool: pool, poolRange: nil, scenario: scenario, options: { () throws(PoolSQLError) in
+            try options.validate()
+            return options
+        })
+    }
+
+    /// The pool is looked up before the options are read, so a missing pool is reported first.
+    private func runLoadTest(pool name: String, poolRange: SourceRange?, scenario: String?,
+                             options makeOptions: () throws(PoolSQLError) -> LoadTestOptions) throws(PoolSQLError) -> LoadTestReport {
+        let managed = try engine.pools.managedPool(named: name, range: poolRange)
+        guard let pool = managed.pool else {
+            throw PoolSQLError(.objectNotInPrerequisiteState, "pool \"\(name)\" is disabled",
+                               hint: "ALTER POOL \(name) ENABLE opens it again.", range: poolRange)
+        }
+        let options = try makeOptions()
+        try Session.requireHealthy(pool, name: name, range: poolRange)
 
         let workload = LoadTestWorkload(options: options, runID: LoadTestWorkload.makeRunID())
-        engine.runningLoadTests.begin(name.value)
-        defer { engine.runningLoadTests.end(name.value) }
+        engine.runningLoadTests.begin(name)
+        defer { engine.runningLoadTests.end(name) }
         do {
             try workload.prepare(pool)
         } catch {
             let cause = PoolSQLError.wrapping(error)
-            throw PoolSQLError(cause.code, "load test set-up on pool \"\(name.value)\" failed: \(cause.message)",
+            throw PoolSQLError(cause.code, "load test set-up on pool \"\(name)\" failed: \(cause.message)",
                                detail: cause.detail, hint: cause.hint)
         }
 
         let startedAt = Timestamp.now()
-        let runner = LoadTestRunner(pool: pool, options: options, workload: workload, scenarioName: statement.scenario,
+        let runner = LoadTestRunner(pool: pool, options: options, workload: workload, scenarioName: scenario,
                                     progressHandler: loadTestProgressHandler)
         runningLoadTest.withLock { $0 = runner }
         let outcome = runner.run()
@@ -63,28 +83,26 @@ extension Session {
             notices.append("could not clean up \(workload.database).\(workload.collection): \(PoolSQLError.wrapping(error).message)")
         }
 
-        var result = Self.loadTestResult(outcome, pool: name.value, scenario: statement.scenario, startedAt: startedAt, options: options)
+        var result = Self.loadTestResult(outcome, pool: name, scenario: scenario, startedAt: startedAt, options: options)
         do {
             result = try engine.localStore.appendLoadTestResult(result)
         } catch {
             // The run itself succeeded: show its numbers even if they could not be kept.
             notices.append("the result could not be saved in load_test_results: \(error.message)")
         }
-        return QueryResult(columns: LoadTestResultsTable.resultColumns,
-                           rows: [LoadTestResultsTable.columns.row(for: result, projection: nil)],
-                           commandTag: "RUN LOAD TEST", notices: notices)
+        return LoadTestReport(result: result, notices: notices)
     }
 
     /// A load test needs a pool whose server answers: one still initializing or last seen
     /// unhealthy is checked now, and 55000 if it is still unhealthy.
-    static func requireHealthy(_ pool: MongoPool, name: Ident) throws(PoolSQLError) {
+    static func requireHealthy(_ pool: MongoPool, name: String, range: SourceRange?) throws(PoolSQLError) {
         var status = pool.healthStatus
         if status == .initializing || status == .unhealthy { status = pool.checkHealth() }
         guard status != .unhealthy else {
-            throw PoolSQLError(.objectNotInPrerequisiteState, "pool \"\(name.value)\" is unhealthy",
+            throw PoolSQLError(.objectNotInPrerequisiteState, "pool \"\(name)\" is unhealthy",
                                detail: pool.statistics().lastHealthError.map { "last health check: \($0)" },
-                               hint: "CHECK POOL \(name.value) checks it again; a load test needs a healthy pool.",
-                               range: name.range)
+                               hint: "CHECK POOL \(name) checks it again; a load test needs a healthy pool.",
+                               range: range)
         }
     }
 

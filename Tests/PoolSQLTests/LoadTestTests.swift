@@ -281,6 +281,21 @@ import Testing
         #expect(try fixture.session.execute("SELECT count(*) FROM load_test_results")[0].rows == [[.int(0)]])
     }
 
+    @Test func theSwiftAPIRunsTheSameTest() throws {
+        let fixture = try Fixture()
+        let report = try fixture.session.runLoadTest(pool: "p", scenario: "api",
+                                                     options: LoadTestOptions(concurrency: 2, operations: 30, operation: .insert))
+        #expect(report.result.testID == 1)
+        #expect(report.result.totalOperations == 30 && report.result.totalErrors == 0)
+        #expect(try fixture.row("SELECT scenario_name FROM load_test_results")["scenario_name"] == .text("api"))
+        #expect { try fixture.session.runLoadTest(pool: "p", options: LoadTestOptions(concurrency: 0)) } throws: {
+            ($0 as? PoolSQLError)?.code == .invalidParameterValue
+        }
+        #expect { try fixture.session.runLoadTest(pool: "q", options: LoadTestOptions()) } throws: {
+            ($0 as? PoolSQLError)?.code == .undefinedObject
+        }
+    }
+
     @Test func errorsAreClassifiedByTheirCodes() {
         #expect(LoadTestErrorClass(PoolSQLError("53300", "timed out while checking out a connection")) == .timeout)
         #expect(LoadTestErrorClass(PoolSQLError(.connectionFailure, "connection of pool \"p\" failed: socket timed out")) == .timeout)

@@ -37,16 +37,17 @@ import Testing
         _ = try session.execute("CREATE POOL p URI '\(server.uri)' WITH (max_pool_size = 10); CHECK POOL p")
         #expect(try Self.findings(session).keys.sorted() == ["no_issues"])
 
-        // Busy for the last ten minutes: raise.
-        try engine.metricsStore.append(Self.samples(utilization: 0.95, secondsAgo: [600, 450, 300, 150]))
+        // Busy for the last ten minutes: raise. (Twelve samples, so that a sample the engine's
+        // own sampler may add meanwhile cannot pull the average under the threshold.)
+        try engine.metricsStore.append(Self.samples(utilization: 0.98, secondsAgo: Array(stride(from: 700, to: 140, by: -50))))
         var found = try Self.findings(session)
         #expect(found["raise_max_pool_size"]?["suggested_value"] == .text("15"))
         #expect(found["raise_max_pool_size"]?["current_value"] == .text("10"))
         #expect(found["raise_max_pool_size"]?["priority"] == .text("high"))
-        #expect(found["raise_max_pool_size"]?["evidence"].map { $0.description.contains("4 samples in the last 15min") } == true)
+        #expect(found["raise_max_pool_size"]?["evidence"].map { $0.description.contains("samples in the last 15min") } == true)
 
         // The threshold is a setting.
-        _ = try session.execute("SET recommendation_high_utilization = 0.97")
+        _ = try session.execute("SET recommendation_high_utilization = 0.99")
         #expect(try Self.findings(session)["raise_max_pool_size"] == nil)
         _ = try session.execute("RESET recommendation_high_utilization")
 
