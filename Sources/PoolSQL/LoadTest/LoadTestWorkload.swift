@@ -57,9 +57,14 @@ struct LoadTestWorkload: Sendable {
         return String(repeating: "0", count: max(0, 8 - hex.count)) + hex
     }
 
-    /// Inserts the keyed documents reads and updates look for.
+    /// Inserts the keyed documents reads and updates look for, and indexes the key in the
+    /// test's own collection (so reads stay point lookups while inserts grow it).
     func prepare(_ pool: MongoPool) throws {
         guard usesCollection, seeds else { return }
+        if placement == .ownCollection {
+            let index = "{\"createIndexes\": \(JSONText.string(collection)), \"indexes\": [{\"key\": {\"k\": 1}, \"name\": \"k_1\"}]}"
+            _ = try pool.runCommand(database: database, commandJSON: index)
+        }
         let documents = (0..<Self.seedDocuments).map { document(key: $0, worker: -1) }
         let command = "{\"insert\": \(JSONText.string(collection)), \"documents\": [\(documents.joined(separator: ", "))], \"ordered\": false}"
         let reply = try pool.runCommand(database: database, commandJSON: command)
