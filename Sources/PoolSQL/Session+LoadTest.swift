@@ -11,7 +11,12 @@ extension Session {
     /// returns the result of the part that ran (also appended to `load_test_results`). Safe from
     /// any thread; does nothing when no load test is running.
     public func stopLoadTest() {
-        runningLoadTest.withLock { $0?.stop() }
+        activeLoadTest.withLock { active in
+            guard active.isActive else { return }
+            // Before the workers start (health check, set-up) the request waits for them.
+            active.stopRequested = true
+            active.runner?.stop()
+        }
     }
 
     /// `RUN LOAD TEST ON POOL name [SCENARIO 'label'] [WITH (…)]`: runs the test, appends its
@@ -42,6 +47,8 @@ extension Session {
     /// The pool is looked up before the options are read, so a missing pool is reported first.
     private func runLoadTest(pool name: String, poolRange: SourceRange?, scenario: String?,
                              options makeOptions: () throws(PoolSQLError) -> LoadTestOptions) throws(PoolSQLError) -> LoadTestReport {
+        activeLoadTest.withLock { $0 = ActiveLoadTest(isActive: true) }
+        defer { activeLoadTest.withLock { $0 = ActiveLoadTest() } }
         let managed = try engine.pools.managedPool(named: name, range: poolRange)
         guard let pool = managed.pool else {
             throw PoolSQLError(.objectNotInPrerequisiteState, "pool \"\(name)\" is disabled",
@@ -64,9 +71,11 @@ extension Session {
         let startedAt = Timestamp.now()
         let runner = LoadTestRunner(pool: pool, options: options, workload: workload, scenarioName: scenario,
                                     progressHandler: loadTestProgressHandler)
-        runningLoadTest.withLock { $0 = runner }
+        activeLoadTest.withLock { active in
+            active.runner = runner
+            if active.stopRequested { runner.stop() }
+        }
         let outcome = runner.run()
-        runningLoadTest.withLock { $0 = nil }
 
         var notices: [String] = []
         if let reason = outcome.abortReason {

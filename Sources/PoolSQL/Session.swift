@@ -12,7 +12,7 @@ public final class Session: @unchecked Sendable {
     /// progress, as for scripts and pipes.
     public var loadTestProgressHandler: (@Sendable (LoadTestProgress) -> Void)?
     /// The load test this session is running, so that another thread can stop it.
-    let runningLoadTest = Mutex<LoadTestRunner?>(nil)
+    let activeLoadTest = Mutex(ActiveLoadTest())
 
     init(engine: Engine) {
         self.engine = engine

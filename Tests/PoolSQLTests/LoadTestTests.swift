@@ -166,6 +166,8 @@ import Testing
         let progress = Mutex<[LoadTestProgress]>([])
         fixture.session.loadTestProgressHandler = { update in progress.withLock { $0.append(update) } }
         let session = fixture.session
+        // A stop asked for while no load test runs does not stop the next one.
+        session.stopLoadTest()
         let outcome = Mutex<Result<[QueryResult], PoolSQLError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
