@@ -69,6 +69,8 @@ let package = Package(
 
         // The embedded store's ingest, read and size numbers (scripts/store-bench.sh); not part of `swift test`.
         .executableTarget(name: "PoolSQLStoreBenchmark", dependencies: ["PoolSQLStore", "PoolSQLCore"], path: "Benchmarks/PoolSQLStoreBenchmark"),
+        // An app embedding PoolSQL: creates pools, runs traffic, queries them (EmbeddingExampleTests runs it).
+        .executableTarget(name: "EmbeddingExample", dependencies: ["PoolSQL"], path: "Examples/EmbeddingExample"),
 
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),

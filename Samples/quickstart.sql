@@ -35,4 +35,22 @@ SELECT name, setting, source FROM connection_pool_settings
 WHERE name LIKE 'connection_pool_%_size'
 ORDER BY name;
 
+-- Put some traffic through it: 200 pings from 4 worker threads. (In the REPL a progress line
+-- shows while it runs; Ctrl-C stops it and keeps what ran.)
+RUN LOAD TEST ON POOL quickstart SCENARIO 'first_test'
+    WITH (concurrency = 4, operations = 200, operation = 'ping');
+
+-- Every run is kept in load_test_results.
+SELECT scenario_name, total_operations, success_rate, peak_connections_used
+FROM load_test_results
+WHERE pool_name = 'quickstart'
+ORDER BY test_id DESC
+LIMIT 1;
+
+-- What PoolSQL suggests for the pool, given its statistics and that test.
+SELECT category, priority, rule
+FROM connection_pool_recommendations
+WHERE pool_name = 'quickstart'
+ORDER BY priority_rank, rule;
+
 DROP POOL quickstart;

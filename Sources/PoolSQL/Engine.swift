@@ -79,6 +79,8 @@ public final class Engine: Sendable {
     let currentMetricsStore: Mutex<any MetricsStore>
     /// Sampler, queue, writer and maintenance of the metrics history.
     let metricsHistory: MetricsHistory
+    /// Pools with a `RUN LOAD TEST` in progress (they cannot be dropped meanwhile).
+    let runningLoadTests = RunningLoadTests()
 
     /// Starts an engine. Its stored views are loaded now: an unreadable or corrupt view file is
     /// an error naming the file.
@@ -86,18 +88,20 @@ public final class Engine: Sendable {
         self.configuration = configuration
         settings = SettingsRegistry()
         pools = PoolRegistry(settings: settings)
+        let local = try configuration.resolvedLocalStore()
         let fleet = FleetView()
+        let link = EngineLink()
         let history = MetricsHistory(pools: pools, settings: settings,
                                      instanceID: configuration.instanceID ?? MetricsSampler.defaultInstanceID,
                                      queueCapacity: configuration.metricsQueueCapacity,
                                      log: configuration.logHandler ?? Engine.standardErrorLog)
         metricsHistory = history
-        catalog = EngineCatalog(pools: pools, fleet: fleet, history: history)
-        let local = try configuration.resolvedLocalStore()
+        catalog = EngineCatalog(pools: pools, settings: settings, fleet: fleet, history: history, localStore: local, engine: link)
         relations = try RelationRegistry(store: configuration.resolvedViewStore(local: local), builtInNames: Set(catalog.tables.keys))
         localStore = local
         currentMetricsStore = Mutex(local)
         fleet.attach(self)
+        link.attach(self)
         try applyPersistedSettings()
         // Started last: the persisted metrics_* settings apply from the first tick, and an
         // engine that failed to start leaves no thread behind.
@@ -192,16 +196,30 @@ public final class Engine: Sendable {
 /// A store that keeps everything an engine persists locally.
 public typealias LocalStore = MetricsStore & MetadataStore & LoadTestResultStore
 
+/// A weak way back to the engine for tables built before it finished initializing (the
+/// recommendations read the metrics store the engine points at now).
+final class EngineLink: Sendable {
+    private struct Reference: Sendable { weak var engine: Engine? }
+    private let reference = Mutex(Reference())
+
+    func attach(_ engine: Engine) { reference.withLock { $0.engine = engine } }
+
+    var engine: Engine? { reference.withLock { $0.engine } }
+}
+
 /// The engine's tables: the virtual tables over pools and settings.
 struct EngineCatalog: Catalog {
     let tables: [String: any TableProvider]
 
-    init(pools: PoolRegistry, fleet: FleetView, history: MetricsHistory) {
+    init(pools: PoolRegistry, settings: SettingsRegistry, fleet: FleetView, history: MetricsHistory,
+         localStore: any LocalStore, engine: EngineLink) {
         tables = [
             "connection_pool_metrics": MetricsHistoryTable(history: history),
             "connection_pool_metrics_hourly": MetricsRollupTable(history: history, granularity: .hourly),
             "connection_pool_metrics_daily": MetricsRollupTable(history: history, granularity: .daily),
             "connection_pool_metrics_status": MetricsStatusTable(history: history),
+            "load_test_results": LoadTestResultsTable(store: localStore),
+            "connection_pool_recommendations": RecommendationsTable(pools: pools, settings: settings, loadTests: localStore, engine: engine),
             "mongodb_connection_pools": PoolStatsTable(pools: pools, fleet: fleet),
             "connection_pool_settings": PoolSettingsTable(pools: pools),
             "mongodb_connections": ConnectionsTable(pools: pools),

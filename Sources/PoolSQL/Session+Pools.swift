@@ -44,6 +44,9 @@ extension Session {
         for name in drop.names where !drop.ifExists {
             _ = try engine.pools.managedPool(named: name.name.value, range: name.range)
         }
+        for name in drop.names {
+            try engine.runningLoadTests.checkNotInUse(name.name.value, range: name.range)
+        }
         for name in drop.names where !engine.pools.drop(name.name.value) {
             notices.append("pool \"\(name.name.value)\" does not exist, skipping")
         }

@@ -2,10 +2,17 @@ import PoolSQLCore
 import PoolSQLExecution
 import PoolSQLPlanner
 import PoolSQLSyntax
+import Synchronization
 
 /// A session runs SQL against an engine. Not thread-safe: use one session per thread or task.
 public final class Session: @unchecked Sendable {
     public let engine: Engine
+    /// Receives the progress of this session's `RUN LOAD TEST` statements a few times a second,
+    /// on the thread running the statement (the REPL draws its progress line with it). nil: no
+    /// progress, as for scripts and pipes.
+    public var loadTestProgressHandler: (@Sendable (LoadTestProgress) -> Void)?
+    /// The load test this session is running, so that another thread can stop it.
+    let activeLoadTest = Mutex(ActiveLoadTest())
 
     init(engine: Engine) {
         self.engine = engine
@@ -60,8 +67,8 @@ public final class Session: @unchecked Sendable {
             return try runCheckPool(name)
         case let .drop(drop):
             return try runDrop(drop)
-        case .runLoadTest:
-            throw PoolSQLError.notSupported("RUN LOAD TEST")
+        case let .runLoadTest(loadTest):
+            return try runLoadTest(loadTest, context: context)
         case let .createView(create):
             return try runCreateView(create)
         case let .createTable(create):

@@ -9,7 +9,8 @@ import Synchronization
 /// The interactive REPL over GNU readline: line editing, a persistent history, psql's prompts
 /// (`poolsql=> `, and `poolsql-> `, `poolsql'> `, `poolsql"> `, `poolsql*> `, `poolsql(> ` while a
 /// statement is unfinished), statements run when their `;` is typed, errors shown and the session
-/// goes on. Ctrl-C discards the current input; Ctrl-D (or `\q`) leaves.
+/// goes on. Ctrl-C discards the current input, or stops a running load test (which keeps its
+/// partial result); Ctrl-D (or `\q`) leaves.
 public final class InteractiveShell {
     public let runner: ScriptRunner
     /// Where history is kept between sessions; nil keeps none.
@@ -53,6 +54,16 @@ public final class InteractiveShell {
             let columns = poolsql_terminal_columns(1)
             return columns > 0 ? Int(columns) : nil
         }
+        // A load test draws a live progress line, on a terminal only.
+        if isatty(1) == 1 {
+            let line = LoadTestProgressLine(output: runner.output) {
+                let columns = poolsql_terminal_columns(1)
+                return columns > 0 ? Int(columns) : nil
+            }
+            runner.executor.setLoadTestProgressHandler(line.handler)
+        }
+        defer { runner.executor.setLoadTestProgressHandler(nil) }
+        let interrupter = runner.executor.makeInterrupter()
         loadHistory()
         defer { saveHistory() }
 
@@ -90,7 +101,12 @@ public final class InteractiveShell {
                 }
                 entryLines.append(line)
                 for item in splitter.feed(line + "\n") {
-                    if runner.run(item, source: .commandLine, splitter: &splitter) == .quit {
+                    // Ctrl-C while a statement runs interrupts it (a load test stops and keeps
+                    // its partial result) instead of ending poolsql.
+                    let outcome = terminal.whileWatchingInterrupts(interrupter) {
+                        runner.run(item, source: .commandLine, splitter: &splitter)
+                    }
+                    if outcome == .quit {
                         addHistory(entryLines.joined(separator: "\n"))
                         return 0
                     }

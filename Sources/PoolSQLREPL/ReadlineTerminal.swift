@@ -2,6 +2,8 @@
 import Glibc
 #endif
 import CReadline
+import Dispatch
+import Foundation
 import Synchronization
 
 /// GNU readline through its callback interface, so that Ctrl-C can abandon the line being
@@ -31,6 +33,12 @@ final class ReadlineTerminal {
             interruptWriteDescriptor.store(descriptors[1], ordering: .sequentiallyConsistent)
         }
         previousHandler = signal(SIGINT, handleInterruptSignal)
+        // A parent may start us with SIGINT blocked (test runners do): Ctrl-C must still reach
+        // the handler.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
     func stop() {
@@ -80,6 +88,37 @@ final class ReadlineTerminal {
                 }
             }
         }
+    }
+
+    /// Runs `body` (a statement) while a helper thread watches for Ctrl-C and calls
+    /// `onInterrupt` for each press, so a long statement (a load test) can stop cleanly
+    /// instead of the process dying.
+    func whileWatchingInterrupts<T>(_ onInterrupt: (@Sendable () -> Void)?, _ body: () -> T) -> T {
+        guard let onInterrupt, interruptPipe.read >= 0 else { return body() }
+        drainInterrupts()
+        let descriptor = interruptPipe.read
+        let done = Atomic<Bool>(false)
+        let finished = DispatchSemaphore(value: 0)
+        let watcher = Thread {
+            while !done.load(ordering: .sequentiallyConsistent) {
+                var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+                // A short timeout, so the watcher ends soon after the statement.
+                if poll(&fds, 1, 50) > 0, fds[0].revents & Int16(POLLIN) != 0 {
+                    var byte: UInt8 = 0
+                    var pressed = false
+                    while read(descriptor, &byte, 1) > 0 { pressed = true }
+                    if pressed { onInterrupt() }
+                }
+            }
+            finished.signal()
+        }
+        watcher.name = "poolsql-interrupt-watcher"
+        watcher.start()
+        defer {
+            done.store(true, ordering: .sequentiallyConsistent)
+            finished.wait()
+        }
+        return body()
     }
 
     private func drainInterrupts() {

@@ -60,7 +60,7 @@ import Testing
         ("SET connection_pool_max_size = 'many'", "22023"),
         ("SHOW nothing_like_this", "42704"),
         ("SELECT 1 / 0", "22012"),
-        ("RUN LOAD TEST ON POOL p WITH (concurrency = 5)", "0A000"),
+        ("RUN LOAD TEST ON POOL nope WITH (concurrency = 5)", "42704"),
         ("CREATE VIEW v AS SELECT 1 FROM nowhere", "42P01"),
         ("DROP VIEW nope", "42P01"),
         ("ALTER POOL nope ENABLE", "42704"),

@@ -3,6 +3,8 @@ import PoolSQLCore
 /// The kind of value a setting holds, with its allowed range.
 public enum SettingKind: Sendable, Hashable {
     case integer(min: Int64, max: Int64)
+    /// A number with a fraction (thresholds such as `recommendation_high_utilization = 0.9`).
+    case real(min: Double, max: Double)
     /// A duration held in milliseconds; accepts `'1s'`, `'500ms'`, `'10 seconds'`, `'7 days'`
     /// or a plain number of milliseconds.
     case duration(minMS: Int64, maxMS: Int64)
@@ -17,6 +19,7 @@ public enum SettingKind: Sendable, Hashable {
     public var typeName: String {
         switch self {
         case .integer: return "integer"
+        case .real: return "real"
         case .duration: return "duration"
         case .boolean, .optionalBoolean: return "bool"
         case .text: return "string"
@@ -28,6 +31,7 @@ public enum SettingKind: Sendable, Hashable {
 /// A typed setting value.
 public enum SettingValue: Sendable, Hashable, CustomStringConvertible {
     case integer(Int64)
+    case real(Double)
     case milliseconds(Int64)
     case boolean(Bool)
     case text(String)
@@ -37,6 +41,7 @@ public enum SettingValue: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .integer(i): return String(i)
+        case let .real(r): return Value.formatDouble(r)
         case let .milliseconds(ms): return DurationText.format(milliseconds: ms)
         case let .boolean(b): return b ? "on" : "off"
         case let .text(s): return s
@@ -47,6 +52,7 @@ public enum SettingValue: Sendable, Hashable, CustomStringConvertible {
     public var sqlValue: Value {
         switch self {
         case let .integer(i), let .milliseconds(i): return .int(i)
+        case let .real(r): return .double(r)
         case let .boolean(b): return .bool(b)
         case let .text(s): return .text(s)
         }
@@ -111,6 +117,7 @@ public struct SettingDefinition: Sendable, Hashable {
     public var minValue: String? {
         switch kind {
         case let .integer(min, _): return String(min)
+        case let .real(min, _): return Value.formatDouble(min)
         case let .duration(min, _): return String(min)
         default: return nil
         }
@@ -119,6 +126,7 @@ public struct SettingDefinition: Sendable, Hashable {
     public var maxValue: String? {
         switch kind {
         case let .integer(_, max): return String(max)
+        case let .real(_, max): return Value.formatDouble(max)
         case let .duration(_, max): return String(max)
         default: return nil
         }

@@ -127,5 +127,39 @@ extension SettingsRegistry {
         SettingDefinition(
             name: "metrics_store_max_size", kind: .text, defaultValue: .text("1GB"),
             description: "Largest size of the metrics store ('500MB', '1GB', bytes; 0 for no limit); beyond it the oldest samples, then rollups, are deleted."),
+    ] + recommendationDefinitions
+
+    /// Thresholds of `connection_pool_recommendations`.
+    static let recommendationDefinitions: [SettingDefinition] = [
+        SettingDefinition(
+            name: "recommendation_window", kind: .duration(minMS: 1000, maxMS: 604_800_000), defaultValue: .milliseconds(900_000),
+            unit: "ms", description: "The recent window of connection_pool_metrics samples the recommendations judge a pool by."),
+        SettingDefinition(
+            name: "recommendation_min_samples", kind: .integer(min: 1, max: 100_000), defaultValue: .integer(3),
+            description: "Samples a pool needs in the window before recommendations rely on them (fewer: live statistics are used)."),
+        SettingDefinition(
+            name: "recommendation_high_utilization", kind: .real(min: 0, max: 1), defaultValue: .real(0.9),
+            description: "Connection utilization (0-1) above which raising max_pool_size is recommended."),
+        SettingDefinition(
+            name: "recommendation_low_utilization", kind: .real(min: 0, max: 1), defaultValue: .real(0.3),
+            description: "Average connection utilization (0-1) over the window below which lowering max_pool_size is recommended."),
+        SettingDefinition(
+            name: "recommendation_scale_up_factor", kind: .real(min: 1, max: 10), defaultValue: .real(1.5),
+            description: "Suggested max_pool_size when raising: the current one times this, rounded up."),
+        SettingDefinition(
+            name: "recommendation_scale_down_factor", kind: .real(min: 0.05, max: 1), defaultValue: .real(0.7),
+            description: "Suggested max_pool_size when lowering: the current one times this, rounded up."),
+        SettingDefinition(
+            name: "recommendation_slow_operation_time", kind: .duration(minMS: 1, maxMS: 3_600_000), defaultValue: .milliseconds(2000),
+            unit: "ms", description: "Average operation time above which a performance recommendation is made."),
+        SettingDefinition(
+            name: "recommendation_high_error_rate", kind: .real(min: 0, max: 1), defaultValue: .real(0.1),
+            description: "Share of failed operations (0-1) above which a reliability recommendation is made."),
+        SettingDefinition(
+            name: "recommendation_checkout_wait", kind: .duration(minMS: 1, maxMS: 3_600_000), defaultValue: .milliseconds(100),
+            unit: "ms", description: "Average checkout wait above which a pool-sizing recommendation is made (checkout timeouts always count)."),
+        SettingDefinition(
+            name: "recommendation_headroom_utilization", kind: .real(min: 0, max: 1), defaultValue: .real(0.7),
+            description: "Peak utilization below which a load test that met its target shows the pool can take more concurrency."),
     ]
 }

@@ -133,6 +133,22 @@ public final class SettingsRegistry: Sendable {
                 return .integer(try inRange(i, lo, hi))
             default: throw invalid("expects an integer")
             }
+        case let .real(lo, hi):
+            let number: Double?
+            switch value {
+            case let .int(i): number = Double(i)
+            case let .numeric(n): number = n.doubleValue
+            case let .double(d): number = d
+            case let .text(s): number = Double(s.trimmingSpaces())
+            default: number = nil
+            }
+            guard let number, number.isFinite else { throw invalid("expects a number") }
+            guard number >= lo, number <= hi else {
+                throw PoolSQLError(.invalidParameterValue,
+                                   "\(Value.formatDouble(number)) is outside the valid range for parameter \"\(definition.name)\" (\(Value.formatDouble(lo)) .. \(Value.formatDouble(hi)))",
+                                   range: range)
+            }
+            return .real(number)
         case let .duration(lo, hi):
             let ms: Int64?
             switch value {

@@ -21,7 +21,7 @@ struct PoolSettingsTable: TableProvider {
             return .text(entry.value.description)
         },
         .init("unit", .text, "Unit of setting", nullable: true) { $0.definition.unit.sqlValue },
-        .init("type", .text, "integer | duration | bool | string | enum") { .text($0.definition.kind.typeName) },
+        .init("type", .text, "integer | real | duration | bool | string | enum") { .text($0.definition.kind.typeName) },
         .init("default_value", .text, "Built-in default") { entry in
             if case let .milliseconds(ms) = entry.definition.defaultValue { return .text(String(ms)) }
             return .text(entry.definition.defaultValue.description)
