@@ -73,6 +73,10 @@ do {
     reader.start()
     finished.wait()
 
+    // The engine samples its pools into the metrics history every metrics_sample_interval in
+    // the background; an app can also take a sample now (here: right after its traffic).
+    try engine.sampleMetricsNow()
+
     // The engine answers SQL about its pools.
     let session = engine.makeSession()
     printRows("pools", try session.execute("""
@@ -92,6 +96,13 @@ do {
         """)[0])
     printRows("recommendations", try session.execute("""
         SELECT pool_name, category, priority, rule FROM connection_pool_recommendations ORDER BY priority_rank, pool_name, rule
+        """)[0])
+
+    printRows("history", try session.execute("""
+        SELECT pool_name, SUM(operations) AS operations, MAX(total_connections) > 0 AS had_connections
+        FROM connection_pool_metrics
+        WHERE metric_timestamp > now() - INTERVAL '1 hour'
+        GROUP BY pool_name ORDER BY pool_name
         """)[0])
 
     print("-- events")

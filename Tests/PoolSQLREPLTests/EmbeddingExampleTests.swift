@@ -35,5 +35,13 @@ import Testing
         #expect(lines.contains("embedded,8,t,t,t"), "\(out)")
         #expect(lines.contains { $0.hasPrefix("analytics,") && $0.split(separator: ",").count == 4 })
         #expect(lines.contains("connection_checked_out,true"))
+        // The history: the sample taken after the traffic (background samples may add more,
+        // never fewer operations).
+        let history = lines.drop { $0 != "-- history" }.dropFirst(2).prefix(2)
+        #expect(history.count == 2, "\(out)")
+        for (line, (pool, operations)) in zip(history, [("analytics", 20), ("orders", 200)]) {
+            let fields = line.split(separator: ",").map(String.init)
+            #expect(fields.count == 3 && fields[0] == pool && (Int(fields[1]) ?? 0) >= operations && fields[2] == "t", "\(out)")
+        }
     }
 }
