@@ -93,6 +93,18 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
         }
     }
 
+    /// `PRAGMA integrity_check` on the file: `["ok"]` when it is sound, else SQLite's list of
+    /// problems (malformed records, missing index entries, NOT NULL violations, …). Reads the
+    /// whole file: meant for tests and operators after a crash, not for a hot path.
+    public func integrityCheck() throws(PoolSQLError) -> [String] {
+        try withReader { (connection) throws(PoolSQLError) -> [String] in
+            let statement = try connection.prepare("PRAGMA integrity_check", cached: false)
+            var lines: [String] = []
+            while try statement.step() { lines.append(statement.text(0)) }
+            return lines
+        }
+    }
+
     /// The version of the linked libsqlite3.
     public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 

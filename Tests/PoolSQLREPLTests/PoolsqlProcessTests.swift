@@ -26,11 +26,9 @@ struct PoolsqlProcessTests {
         return found
     }
 
-    /// Runs poolsql without an init file and with a throw-away HOME, feeding `input` on stdin.
-    func poolsql(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = try Self.executableURL()
-        process.arguments = arguments
+    /// The environment of a poolsql child: a throw-away HOME, no history file, and no data
+    /// directory unless `extra` names one.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("poolsql-no-home-\(UUID().uuidString)").path
         environment["POOLSQL_HISTFILE"] = "/dev/null"
@@ -38,7 +36,15 @@ struct PoolsqlProcessTests {
         environment["XDG_DATA_HOME"] = nil
         environment["POOLSQL_DATA_DIR"] = nil
         environment.merge(extra) { _, new in new }
-        process.environment = environment
+        return environment
+    }
+
+    /// Runs poolsql without an init file and with a throw-away HOME, feeding `input` on stdin.
+    func poolsql(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = try Self.executableURL()
+        process.arguments = arguments
+        process.environment = Self.environment(extra)
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
