@@ -11,12 +11,9 @@ extension MongoPool {
     /// closed.
     public func withConnection<T>(_ body: (MongoConnection) throws -> T) throws -> T {
         let (serverPool, pooled) = try checkOut()
-        let connection = MongoConnection(pooled: pooled, serverPool: serverPool, pool: self)
-        defer {
-            connection.invalidate()
-            serverPool.checkIn(pooled)
-        }
-        return try body(connection)
+        // Checking in ends the connection's lease, which invalidates this handle and its copies.
+        defer { serverPool.checkIn(pooled) }
+        return try body(MongoConnection(pooled: pooled, serverPool: serverPool, pool: self))
     }
 
     /// Checks out a connection, runs the command, checks the connection in; the reply is relaxed
