@@ -32,8 +32,10 @@ extension MongoPool {
     /// is Unknown until its next check): the checkout waits for it to be ready again within the
     /// server selection timeout, and asks the supervisor to check the server at once.
     func checkOut() throws -> (ConnectionPool, PooledConnection) {
-        // Hot path: one candidate server whose pool is ready.
-        if let route = state.withLock({ $0.route }), route.isReady {
+        // Hot path: one candidate server whose pool has an idle connection (one critical section).
+        if let taken = route.checkOutIdle() { return taken }
+        // One candidate server whose pool is ready: wait or establish there.
+        if let route = route.current, route.isReady {
             do {
                 return (route, try route.checkOut())
             } catch let error as PoolSQLError where error.code == .connectionFailure && route.state == .paused {

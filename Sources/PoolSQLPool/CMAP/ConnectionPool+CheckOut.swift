@@ -2,9 +2,9 @@ import Dispatch
 import PoolSQLCore
 
 extension ConnectionPool {
-    /// What `checkOut` decided under the lock when it could not hand out an idle connection
-    /// at once. (The fast path returns the connection alone: a multi-payload enum there cost
-    /// runtime calls on every checkout.)
+    /// What `checkOutWaiting` decided under the lock when it could not hand out an idle
+    /// connection at once. (The uncontended path never builds one: creating and destroying a
+    /// multi-payload enum cost runtime calls on every checkout.)
     private enum SlowLook {
         case establish(CheckoutRequest, PendingConnection)
         case wait(CheckoutRequest, timeoutMS: Int)
@@ -16,13 +16,32 @@ extension ConnectionPool {
     /// order for up to `waitQueueTimeoutMS` (0 = no limit) for either. Stale, idle and perished
     /// connections met on the way are closed.
     ///
-    /// The uncontended case is one critical section with one clock reading: its
-    /// `connection_check_out_started` and `connection_checked_out` share that time.
+    /// The uncontended case (`checkOutIdle`) is one critical section with one clock reading:
+    /// its `connection_check_out_started` and `connection_checked_out` share that time.
     ///
     /// Throws 55000 (pool closed), 08006 (pool paused or cleared while waiting), 53300 (wait
     /// queue timeout), or the factory's error when establishing failed (the pool is then
     /// cleared). Blocks: never call it from Swift's cooperative thread pool.
     public func checkOut() throws -> PooledConnection {
+        if let connection = book.withLock({ checkOutIdle(&$0) }) { return connection }
+        return try checkOutWaiting()
+    }
+
+    /// The uncontended checkout, under the lock the caller holds: the warmest idle connection
+    /// when the pool is ready, nobody is queued and that connection is usable; nil (and nothing
+    /// recorded or changed) otherwise. One clock reading for both events.
+    func checkOutIdle(_ book: inout ConnectionPoolBookkeeping) -> PooledConnection? {
+        guard book.lifecycle == .ready, book.waitQueue.isEmpty, let connection = book.available.last else { return nil }
+        let now = PoolInstant.now()
+        guard book.perishedReason(connection, now: now) == nil else { return nil }
+        book.available.removeLast()
+        book.record(.connectionCheckOutStarted, at: now)
+        book.markCheckedOut(connection, start: now, now: now)
+        return connection
+    }
+
+    /// Every other checkout: closes what it meets perished, establishes, waits or fails.
+    private func checkOutWaiting() throws -> PooledConnection {
         var toClose: [PooledConnection] = []
         var slow: SlowLook?
         let taken = book.withLock { book -> PooledConnection? in

@@ -32,4 +32,12 @@ final class ConnectionPoolLock<Value>: @unchecked Sendable {
         defer { lock.unlock() }
         return try body(&value)
     }
+
+    /// `body` with the value, for a caller that already holds the lock (one critical section
+    /// across several values guarded by the same shared lock).
+    func withLockHeld<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try body(&value)
+    }
+
+    func isGuarded(by other: NSLock) -> Bool { lock === other }
 }
