@@ -11,9 +11,11 @@ extension MongoPool {
     /// closed.
     public func withConnection<T>(_ body: (MongoConnection) throws -> T) throws -> T {
         let (serverPool, pooled) = try checkOut()
+        // The handle takes over the checkout's references (no extra retain for it).
+        let connection = MongoConnection(pooled: pooled, serverPool: serverPool, pool: self)
         // Checking in ends the connection's lease, which invalidates this handle and its copies.
-        defer { serverPool.checkIn(pooled) }
-        return try body(MongoConnection(pooled: pooled, serverPool: serverPool, pool: self))
+        defer { connection.serverPool.checkIn(connection.pooled) }
+        return try body(connection)
     }
 
     /// Checks out a connection, runs the command, checks the connection in; the reply is relaxed

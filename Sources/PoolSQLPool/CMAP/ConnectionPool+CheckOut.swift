@@ -31,10 +31,14 @@ extension ConnectionPool {
     /// when the pool is ready, nobody is queued and that connection is usable; nil (and nothing
     /// recorded or changed) otherwise. One clock reading for both events.
     func checkOutIdle(_ book: inout ConnectionPoolBookkeeping) -> PooledConnection? {
-        guard book.lifecycle == .ready, book.waitQueue.isEmpty, let connection = book.available.last else { return nil }
+        // popLast moves the connection out of the array (no retain and release around a peek);
+        // an unusable one goes back untouched.
+        guard book.lifecycle == .ready, book.waitQueue.isEmpty, let connection = book.available.popLast() else { return nil }
         let now = PoolInstant.now()
-        guard book.perishedReason(connection, now: now) == nil else { return nil }
-        book.available.removeLast()
+        guard book.perishedReason(connection, now: now) == nil else {
+            book.available.append(connection)
+            return nil
+        }
         book.record(.connectionCheckOutStarted, at: now)
         book.markCheckedOut(connection, start: now, now: now)
         return connection

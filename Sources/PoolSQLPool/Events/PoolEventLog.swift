@@ -24,7 +24,11 @@ public final class PoolEventLog: @unchecked Sendable {
 
     /// A pthread mutex rather than `Mutex`: see `ConnectionPoolLock` (contention, TSan).
     let lock = NSLock()
-    @exclusivity(unchecked) private var records: [PoolEventRecord] = []
+    /// The ring: `bufferCapacity` slots (at least one allocated), the first `filled` in use.
+    /// Raw memory rather than an array: records are plain values, and storing one is then a
+    /// copy, without the array's uniqueness and bounds checks on every event.
+    @exclusivity(unchecked) private var ring: UnsafeMutablePointer<PoolEventRecord>
+    @exclusivity(unchecked) private var filled = 0
     /// Index of the oldest record once the buffer is full.
     @exclusivity(unchecked) private var head = 0
     @exclusivity(unchecked) private var bufferCapacity: Int
@@ -45,7 +49,13 @@ public final class PoolEventLog: @unchecked Sendable {
     /// older ones are dropped. 0 keeps none (subscribers still get every event).
     public init(capacity: Int = 1000) {
         bufferCapacity = max(0, capacity)
+        ring = .allocate(capacity: max(1, bufferCapacity))
         synchronizeWallClock()
+    }
+
+    deinit {
+        // Records are plain values: nothing to deinitialize.
+        ring.deallocate()
     }
 
     // MARK: Recording
@@ -81,13 +91,13 @@ public final class PoolEventLog: @unchecked Sendable {
     }
 
     private func append(_ record: PoolEventRecord) {
-        if records.count < bufferCapacity {
-            records.append(record)
+        if filled < bufferCapacity {
+            (ring + filled).initialize(to: record)
+            filled += 1
             return
         }
-        let dropped = records[head]
-        if dropped.isWhole { wholeEvents[dropped.sequence] = nil }
-        records[head] = record
+        if ring[head].isWhole { wholeEvents[ring[head].sequence] = nil }
+        ring[head] = record
         head += 1
         if head == bufferCapacity { head = 0 }
     }
@@ -144,7 +154,7 @@ public final class PoolEventLog: @unchecked Sendable {
     }
 
     private var orderedRecords: [PoolEventRecord] {
-        Array(records[head...] + records[..<head])
+        (0..<filled).map { ring[(head + $0) % filled] }
     }
 
     /// The buffered events, oldest first.
@@ -165,7 +175,10 @@ public final class PoolEventLog: @unchecked Sendable {
             let keptWhole = Set(kept.lazy.filter(\.isWhole).map(\.sequence))
             wholeEvents = wholeEvents.filter { keptWhole.contains($0.key) }
             bufferCapacity = newCapacity
-            records = kept
+            ring.deallocate()
+            ring = .allocate(capacity: max(1, newCapacity))
+            ring.initialize(from: kept, count: kept.count)
+            filled = kept.count
             head = 0
         }
     }
