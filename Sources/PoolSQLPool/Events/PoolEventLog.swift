@@ -43,7 +43,8 @@ public final class PoolEventLog: @unchecked Sendable {
     /// shifted by it, so one clock read gives an event both its wall-clock time and the pool its
     /// timer reading. NTP slews both clocks alike, so the offset changes only when the wall
     /// clock is stepped; the pools' background threads re-read it (`synchronizeWallClock`).
-    private let wallClockOffset = Atomic<Int64>(0)
+    /// `Int64.min` until the first reading.
+    private let wallClockOffset = Atomic<Int64>(.min)
 
     /// `capacity` events are kept (the setting `connection_pool_event_buffer_size`, default 1000);
     /// older ones are dropped. 0 keeps none (subscribers still get every event).
@@ -123,14 +124,21 @@ public final class PoolEventLog: @unchecked Sendable {
         (instant.nanoseconds &+ wallClockOffset.load(ordering: .relaxed)) / 1_000
     }
 
-    /// Re-reads the offset between the wall clock and the monotonic clock (after a step of the
-    /// wall clock, event times follow it from here on).
+    /// Re-reads the offset between the wall clock and the monotonic clock. Only a step of the
+    /// wall clock (a change of more than a millisecond) is taken over, and event times follow it
+    /// from then on; the jitter of reading two clocks one after the other is not, so event
+    /// times stay monotonic between steps.
     func synchronizeWallClock() {
+        let before = PoolInstant.now()
         var wall = timespec()
         clock_gettime(CLOCK_REALTIME, &wall)
-        let monotonic = PoolInstant.now()
-        let offset = (Int64(wall.tv_sec) &* 1_000_000_000 &+ Int64(wall.tv_nsec)) &- monotonic.nanoseconds
-        wallClockOffset.store(offset, ordering: .relaxed)
+        let after = PoolInstant.now()
+        let midpoint = before.nanoseconds &+ (after - before) / 2
+        let offset = (Int64(wall.tv_sec) &* 1_000_000_000 &+ Int64(wall.tv_nsec)) &- midpoint
+        let current = wallClockOffset.load(ordering: .relaxed)
+        if current == .min || abs(offset &- current) > 1_000_000 {
+            wallClockOffset.store(offset, ordering: .relaxed)
+        }
     }
 
     // MARK: Reading
