@@ -10,12 +10,16 @@ extension MongoPool {
     /// after that), while one is opened (08001 if that fails) and while `body` runs. 55000 once
     /// closed.
     public func withConnection<T>(_ body: (MongoConnection) throws -> T) throws -> T {
-        let (serverPool, pooled) = try checkOut()
-        // The handle takes over the checkout's references (no extra retain for it).
-        let connection = MongoConnection(pooled: pooled, serverPool: serverPool, pool: self)
+        let connection = try checkOutConnection()
         // Checking in ends the connection's lease, which invalidates this handle and its copies.
         defer { connection.serverPool.checkIn(connection.pooled) }
         return try body(connection)
+    }
+
+    /// The handle takes over the checkout's references (moved, not retained again).
+    private func checkOutConnection() throws -> MongoConnection {
+        let (serverPool, pooled) = try checkOut()
+        return MongoConnection(pooled: pooled, serverPool: serverPool, pool: self)
     }
 
     /// Checks out a connection, runs the command, checks the connection in; the reply is relaxed
