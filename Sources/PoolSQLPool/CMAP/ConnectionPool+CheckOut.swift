@@ -2,10 +2,11 @@ import Dispatch
 import PoolSQLCore
 
 extension ConnectionPool {
-    /// What `checkOutWaiting` decided under the lock when it could not hand out an idle
-    /// connection at once. (The uncontended path never builds one: creating and destroying a
-    /// multi-payload enum cost runtime calls on every checkout.)
-    private enum SlowLook {
+    /// What `checkOutWaiting` decided under the lock on its first look. (The uncontended path,
+    /// `checkOutIdle`, never builds one: creating and destroying a multi-payload enum cost
+    /// runtime calls on every checkout.)
+    private enum FirstLook {
+        case connection(PooledConnection)
         case establish(CheckoutRequest, PendingConnection)
         case wait(CheckoutRequest, timeoutMS: Int)
         case failure(PoolSQLError)
@@ -47,45 +48,41 @@ extension ConnectionPool {
     /// Every other checkout: closes what it meets perished, establishes, waits or fails.
     private func checkOutWaiting() throws -> PooledConnection {
         var toClose: [PooledConnection] = []
-        var slow: SlowLook?
-        let taken = book.withLock { book -> PooledConnection? in
+        let look = book.withLock { book -> FirstLook in
             let now = PoolInstant.now()
             book.record(.connectionCheckOutStarted, at: now)
             switch book.lifecycle {
             case .closed:
                 book.checkoutFailures += 1
                 book.record(.connectionCheckOutFailed, at: now, reason: .poolClosed, durationNanoseconds: 0)
-                slow = .failure(.connectionPoolClosed(pool: poolName, address: address))
-                return nil
+                return .failure(.connectionPoolClosed(pool: poolName, address: address))
             case .paused:
                 book.checkoutFailures += 1
                 book.record(.connectionCheckOutFailed, at: now, reason: .connectionError, durationNanoseconds: 0)
-                slow = .failure(.connectionPoolCleared(pool: poolName, address: address, paused: true))
-                return nil
+                return .failure(.connectionPoolCleared(pool: poolName, address: address, paused: true))
             case .ready:
                 break
             }
             if book.waitQueue.isEmpty {
                 if let connection = book.takeAvailable(now: now, closing: &toClose) {
                     book.markCheckedOut(connection, start: now, now: now)
-                    return connection
+                    return .connection(connection)
                 }
                 if book.mayStartEstablishing {
                     let request = CheckoutRequest(ticket: book.nextTicket, start: now)
                     book.nextTicket += 1
-                    slow = .establish(request, book.createPending(for: request))
-                    return nil
+                    return .establish(request, book.createPending(for: request))
                 }
             }
             let request = CheckoutRequest(ticket: book.nextTicket, start: now)
             book.nextTicket += 1
             book.waitQueue.append(request)
-            slow = .wait(request, timeoutMS: book.options.waitQueueTimeoutMS)
-            return nil
+            return .wait(request, timeoutMS: book.options.waitQueueTimeoutMS)
         }
         if !toClose.isEmpty { closeConnections(toClose) }
-        if let taken { return taken }
-        switch slow {
+        switch look {
+        case let .connection(connection):
+            return connection
         case let .failure(error):
             throw error
         case let .establish(request, pendingConnection):
@@ -100,11 +97,8 @@ extension ConnectionPool {
             case let .failure(error):
                 throw error
             }
-        case nil:
-            throw PoolSQLError.internal("connection pool \"\(poolName)\": a checkout decided nothing")
         }
     }
-
 }
 
 extension ConnectionPoolCore {
