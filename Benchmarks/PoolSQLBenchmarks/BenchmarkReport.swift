@@ -67,9 +67,9 @@ struct BenchmarkReport {
         var text = line(header) + "\n"
         text += widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
         text += rows.map(line).joined(separator: "\n") + "\n"
-        text += "\nserver: \(serverDescription); medians of \(options.repetitions) interleaved repetitions"
-        if checkout != nil { text += "; \(options.iterations) pairs each" }
-        if ping != nil { text += "; \(options.seconds) s ping intervals after \(options.warmupSeconds) s warm-up" }
+        text += "\nserver: \(serverDescription); medians of interleaved repetitions"
+        if checkout != nil { text += "; checkout: \(options.checkoutRepetitions) x \(options.iterations) pairs" }
+        if ping != nil { text += "; ping: \(options.repetitions) x \(options.seconds) s after \(options.warmupSeconds) s warm-up" }
         if let ping {
             func split(_ cpu: [Double], _ system: [Double], _ operations: [Int]) -> String {
                 let user = median(zip(zip(cpu, system), operations).map { ($0.0 - $0.1) / Double($1) })
@@ -116,6 +116,7 @@ struct BenchmarkReport {
         var date: String
         var server: String
         var repetitions: Int
+        var checkoutRepetitions: Int
         var checkout: Checkout?
         var ping: Ping?
     }
@@ -125,6 +126,7 @@ struct BenchmarkReport {
             date: ISO8601DateFormatter().string(from: Date()),
             server: serverDescription,
             repetitions: options.repetitions,
+            checkoutRepetitions: options.checkoutRepetitions,
             checkout: checkout.map {
                 JSONReport.Checkout(poolSQLNanosecondsPerPair: $0.poolSQLNanoseconds, libmongocNanosecondsPerPair: $0.libmongocNanoseconds,
                                     ratio: $0.ratio, poolSQLRuns: $0.poolSQLRuns, libmongocRuns: $0.libmongocRuns)

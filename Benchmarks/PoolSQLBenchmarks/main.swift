@@ -31,9 +31,9 @@ func runBenchmarks() throws {
 
     var report = BenchmarkReport(options: options, serverDescription: serverDescription)
     if options.runCheckout {
-        log("checkout+checkin: \(options.repetitions) x \(options.iterations) pairs")
+        log("checkout+checkin: \(options.checkoutRepetitions) x \(options.iterations) pairs")
         report.checkout = try CheckoutBenchmark(
-            uri: uri, iterations: options.iterations, repetitions: options.repetitions,
+            uri: uri, iterations: options.iterations, repetitions: options.checkoutRepetitions,
             measurePoolSQL: options.clients.contains(.poolsql), measureLibmongoc: options.clients.contains(.libmongoc)).run()
     }
     if options.runPing {

@@ -1,19 +1,26 @@
 import PoolSQLCore
 
 /// A connection checked out of a `MongoPool`, valid only inside the `withConnection` body that
-/// received it (it is not `Sendable`, and it refuses to run anything after the body returns).
-public final class MongoConnection {
+/// received it: it is not `Sendable`, and once the body returns it refuses to run anything
+/// (a copy kept past the body throws 55000, even when the connection has since gone to another
+/// checkout).
+///
+/// A struct, so a checkout allocates nothing: its validity is the connection's lease number
+/// (`PooledConnection.isLeased`), not a flag of its own.
+public struct MongoConnection {
     let pooled: PooledConnection
     let serverPool: ConnectionPool
     /// Unowned: a connection lives only inside `withConnection`, which holds the pool; a strong
     /// reference here cost a retain/release pair on every checkout.
     unowned(unsafe) let pool: MongoPool
-    private var checkedOut = true
+    /// The checkout this handle belongs to (the connection's `checkoutCount` then).
+    let lease: Int
 
     init(pooled: PooledConnection, serverPool: ConnectionPool, pool: MongoPool) {
         self.pooled = pooled
         self.serverPool = serverPool
         self.pool = pool
+        self.lease = pooled.checkoutCount
     }
 
     /// The pool-unique number of the connection (1, 2, … per server).
@@ -41,7 +48,7 @@ public final class MongoConnection {
     /// Runs one driver call on the connection, counting it in the pool's operations, errors and
     /// latency histogram, and applying SDAM's error rules to a failure.
     private func measured<T>(_ call: (MongoDirectConnection) throws -> T) throws -> T {
-        guard checkedOut else {
+        guard pooled.isLeased(lease) else {
             throw PoolSQLError(.objectNotInPrerequisiteState,
                                "connection \(id) of pool \"\(pool.name)\" was used after it was returned to the pool")
         }
@@ -70,11 +77,11 @@ public final class MongoConnection {
     public func ping() throws {
         try measured { try $0.pingReportingFailure() }
     }
-
-    func invalidate() {
-        checkedOut = false
-    }
 }
+
+/// Not `Sendable`: a checked-out connection belongs to the thread running the body.
+@available(*, unavailable)
+extension MongoConnection: Sendable {}
 
 extension MongoConnection: CustomStringConvertible {
     public var description: String { "MongoConnection(\(id), pool: \(pool.name), \(pooled.address))" }

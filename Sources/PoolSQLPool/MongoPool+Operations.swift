@@ -10,13 +10,16 @@ extension MongoPool {
     /// after that), while one is opened (08001 if that fails) and while `body` runs. 55000 once
     /// closed.
     public func withConnection<T>(_ body: (MongoConnection) throws -> T) throws -> T {
-        let (serverPool, pooled) = try checkOut()
-        let connection = MongoConnection(pooled: pooled, serverPool: serverPool, pool: self)
-        defer {
-            connection.invalidate()
-            serverPool.checkIn(pooled)
-        }
+        let connection = try checkOutConnection()
+        // Checking in ends the connection's lease, which invalidates this handle and its copies.
+        defer { connection.serverPool.checkIn(connection.pooled) }
         return try body(connection)
+    }
+
+    /// The handle takes over the checkout's references (moved, not retained again).
+    private func checkOutConnection() throws -> MongoConnection {
+        let (serverPool, pooled) = try checkOut()
+        return MongoConnection(pooled: pooled, serverPool: serverPool, pool: self)
     }
 
     /// Checks out a connection, runs the command, checks the connection in; the reply is relaxed
@@ -35,8 +38,10 @@ extension MongoPool {
     /// is Unknown until its next check): the checkout waits for it to be ready again within the
     /// server selection timeout, and asks the supervisor to check the server at once.
     func checkOut() throws -> (ConnectionPool, PooledConnection) {
-        // Hot path: one candidate server whose pool is ready.
-        if let route = state.withLock({ $0.route }), route.isReady {
+        // Hot path: one candidate server whose pool has an idle connection (one critical section).
+        if let taken = route.checkOutIdle() { return taken }
+        // One candidate server whose pool is ready: wait or establish there.
+        if let route = route.current, route.isReady {
             do {
                 return (route, try route.checkOut())
             } catch let error as PoolSQLError where error.code == .connectionFailure && route.state == .paused {

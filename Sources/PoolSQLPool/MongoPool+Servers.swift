@@ -72,10 +72,10 @@ extension MongoPool {
         for pool in pools { pool.clear(reason: reason) }
     }
 
-    /// Recomputes the hot-path route (see `MongoPoolState.route`).
+    /// Recomputes the hot-path route (see `ConnectionPoolRoute`).
     func refreshRoute() {
         let address = topology.soleCandidate(forWrites: false, readPreference: options.readPreference)
         let pool = address.flatMap { serverPool(for: $0) }
-        state.withLock { state in state.route = state.closed ? nil : pool }
+        state.withLock { state in route.set(state.closed ? nil : pool) }
     }
 }

@@ -25,6 +25,8 @@ public final class MongoPool: Sendable {
     let topology: TopologyMonitor
     let factory: MongoConnectionFactory
     let state: AnnotatedMutex<MongoPoolState>
+    /// Where checkouts go while there is one candidate server (guarded by the events' lock).
+    let route: ConnectionPoolRoute
     let operations = AnnotatedMutex(OperationStatisticsRecorder())
     let health: HealthMonitor
     let supervisor: PoolSupervisor
@@ -38,6 +40,7 @@ public final class MongoPool: Sendable {
         self.uri = uri
         self.createdAt = .now()
         self.events = PoolEventLog(capacity: eventBufferSize)
+        self.route = ConnectionPoolRoute(sharing: events.lock)
         self.factory = MongoConnectionFactory(uri: uri, poolName: name)
         self.state = AnnotatedMutex(MongoPoolState(options: options))
         self.health = HealthMonitor(pool: name, uri: uri, factory: factory)
@@ -108,7 +111,7 @@ public final class MongoPool: Sendable {
         let open = state.withLock { state -> [ConnectionPool]? in
             if state.closed { return nil }
             state.closed = true
-            state.route = nil
+            route.set(nil)
             defer { state.serverPools.removeAll() }
             return Array(state.serverPools.values)
         }
@@ -133,10 +136,6 @@ struct MongoPoolState: Sendable {
     /// One CMAP pool per data-bearing server the monitor has seen; servers that leave the
     /// topology have theirs closed and removed.
     var serverPools: [ServerAddress: ConnectionPool] = [:]
-    /// The per-server pool every checkout goes to while SDAM leaves one candidate for the read
-    /// preference (a single server, or a replica set's primary for primary reads): the hot path
-    /// then skips server selection. Recomputed on every topology change and option update.
-    var route: ConnectionPool?
     var health = HealthReport(status: .initializing, checkedAt: Timestamp(microseconds: 0), latencyMS: nil, error: nil)
     var hasHealthReport = false
 

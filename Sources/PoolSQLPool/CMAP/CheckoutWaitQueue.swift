@@ -17,11 +17,11 @@ final class CheckoutRequest: @unchecked Sendable {
     }
 
     let ticket: Int
-    let start: ContinuousClock.Instant
+    let start: PoolInstant
     let wakeUp = DispatchSemaphore(value: 0)
     var grant: Grant?
 
-    init(ticket: Int, start: ContinuousClock.Instant) {
+    init(ticket: Int, start: PoolInstant) {
         self.ticket = ticket
         self.start = start
     }
@@ -38,7 +38,7 @@ final class CheckoutRequest: @unchecked Sendable {
 struct PendingConnection: Sendable {
     let id: Int
     let generation: Int
-    let createdAt: ContinuousClock.Instant
+    let createdAt: PoolInstant
     let createdTimestamp: Timestamp
     /// The options at creation (baked into the connection).
     let options: PoolOptions

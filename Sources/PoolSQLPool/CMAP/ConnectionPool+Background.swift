@@ -1,18 +1,17 @@
 import Foundation
 import PoolSQLCore
 
-extension ConnectionPool {
+extension ConnectionPoolCore {
     /// Starts the background thread (CMAP's optional Background Thread): each run closes
     /// perished idle connections and, while the pool is ready, starts establishing connections
     /// up to minPoolSize within maxConnecting; then it sleeps `interval` or until woken. It holds
-    /// the pool weakly and ends when the pool is closed or gone.
+    /// the pool's core (not the `ConnectionPool`) and ends when the pool is closed, or at its
+    /// next wake-up once the last reference to the `ConnectionPool` is dropped.
     func startBackgroundThread(interval: Duration) {
         let wakeUp = backgroundWakeUp
         let nanoseconds = max(1_000_000, Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000))
-        let thread = Thread { [weak self] in
-            // The pool is held only for the run itself, never while sleeping, so dropping the
-            // last reference to an unclosed pool ends the thread at its next wake-up.
-            while self?.runBackgroundOnce() ?? false {
+        let thread = Thread { [self] in
+            while !handleDropped.load(ordering: .acquiring), runBackgroundOnce() {
                 _ = wakeUp.wait(timeout: .now() + .nanoseconds(nanoseconds))
             }
         }
@@ -22,7 +21,8 @@ extension ConnectionPool {
 
     /// One background run; false once the pool is closed.
     func runBackgroundOnce() -> Bool {
-        let now = ContinuousClock.now
+        events.synchronizeWallClock()
+        let now = PoolInstant.now()
         var toClose: [PooledConnection] = []
         var toEstablish: [PendingConnection] = []
         let open = book.withLock { book -> Bool in
@@ -46,7 +46,7 @@ extension ConnectionPool {
             if !toClose.isEmpty { book.serveWaiters(closing: &toClose) }
             return true
         }
-        closeConnections(toClose)
+        Self.closeConnections(toClose)
         for pendingConnection in toEstablish { startEstablishing(pendingConnection) }
         return open
     }

@@ -1,7 +1,7 @@
 import Foundation
 import PoolSQLCore
 
-extension ConnectionPool {
+extension ConnectionPoolCore {
     /// Establishes the checkout's reserved connection on a dedicated thread and waits for it;
     /// a clear with `interruptInUseConnections` or a close fails the wait at once.
     func establishForCheckout(_ request: CheckoutRequest, _ pendingConnection: PendingConnection) throws -> PooledConnection {
@@ -44,7 +44,7 @@ extension ConnectionPool {
     /// cleared since the connection started: events `pool_cleared`, `connection_closed`
     /// (error), then `connection_check_out_failed` (connectionError) for a checkout.
     func finishEstablishing(_ pendingConnection: PendingConnection, result: Result<any EstablishedConnection, PoolSQLError>) {
-        let readyAt = ContinuousClock.now
+        let readyAt = PoolInstant.now()
         var toClose: [PooledConnection] = []
         let abandoned = book.withLock { book -> Bool in
             guard book.removePending(pendingConnection) else { return true }
@@ -53,11 +53,13 @@ extension ConnectionPool {
                 let connection = PooledConnection(
                     id: pendingConnection.id, generation: pendingConnection.generation, address: address,
                     connection: established, createdAt: pendingConnection.createdTimestamp,
-                    establishDuration: readyAt - pendingConnection.createdAt, owner: ObjectIdentifier(self), readyAt: readyAt)
+                    establishDuration: .nanoseconds(readyAt - pendingConnection.createdAt), owner: ObjectIdentifier(self),
+                    readyAt: readyAt)
                 book.established[connection.id] = connection
-                book.emit(.connectionReady, connectionID: connection.id, duration: readyAt - pendingConnection.createdAt)
+                book.record(.connectionReady, at: readyAt, connectionID: connection.id,
+                            durationNanoseconds: readyAt - pendingConnection.createdAt)
                 if let checkout = pendingConnection.checkout {
-                    book.markCheckedOut(connection, start: checkout.start)
+                    book.markCheckedOut(connection, start: checkout.start, now: readyAt)
                     checkout.fulfil(.connection(connection))
                 } else if connection.generation != book.generation {
                     connection.poolState = .available
@@ -82,6 +84,6 @@ extension ConnectionPool {
             return false
         }
         if abandoned, case let .success(established) = result { established.close() }
-        closeConnections(toClose)
+        Self.closeConnections(toClose)
     }
 }

@@ -11,19 +11,23 @@ import PoolSQLCore
 /// its own thread, so a clear or close can fail a pending checkout at once. A background thread
 /// (a Foundation `Thread`) closes stale and idle connections and keeps `minPoolSize` open.
 ///
-/// Every CMAP event is emitted to `events` under the pool's lock, in order.
+/// Every CMAP event is recorded in `events` under the pool's lock, in order: the pool's lock is
+/// its event log's (shared by the server pools of one `MongoPool`).
 ///
 /// `checkOut` blocks: call it from ordinary threads, never from Swift's cooperative pool.
 public final class ConnectionPool: Sendable {
     public let poolName: String
     public let address: ServerAddress
-    let factory: any ConnectionFactory
+    /// What the background and establishing threads hold (strongly): the pool itself is never
+    /// referenced weakly, because an object with a weak reference has a side table and every
+    /// retain and release of it (a checkout has some) then takes the runtime's slow path.
+    let core: ConnectionPoolCore
     let events: PoolEventLog
     let book: ConnectionPoolLock<ConnectionPoolBookkeeping>
     let publishedLifecycle = PublishedLifecycle()
     let operationStatistics = ConnectionPoolLock(OperationStatisticsRecorder())
     /// Wakes the background thread for a run now (ready, clear, close, option changes).
-    let backgroundWakeUp = DispatchSemaphore(value: 0)
+    let backgroundWakeUp: DispatchSemaphore
 
     /// - Parameter backgroundInterval: time between background runs; nil never runs one (the
     ///   spec tests' negative `backgroundThreadIntervalMS`).
@@ -31,15 +35,20 @@ public final class ConnectionPool: Sendable {
                 events: PoolEventLog, backgroundInterval: Duration? = .milliseconds(100)) {
         self.poolName = poolName
         self.address = address
-        self.factory = factory
         self.events = events
-        book = ConnectionPoolLock(ConnectionPoolBookkeeping(poolName: poolName, address: address, events: events, options: options,
-                                                            publishedLifecycle: publishedLifecycle))
+        let eventSource = events.register(PoolEventSource(poolName: poolName, address: address))
+        book = ConnectionPoolLock(ConnectionPoolBookkeeping(poolName: poolName, address: address, events: events, eventSource: eventSource,
+                                                            options: options, publishedLifecycle: publishedLifecycle),
+                                  sharing: events.lock)
+        core = ConnectionPoolCore(poolName: poolName, address: address, factory: factory, events: events, book: book)
+        backgroundWakeUp = core.backgroundWakeUp
         book.withLock { book in book.emit(.poolCreated, detail: ConnectionPool.describe(options)) }
-        if let backgroundInterval { startBackgroundThread(interval: backgroundInterval) }
+        if let backgroundInterval { core.startBackgroundThread(interval: backgroundInterval) }
     }
 
     deinit {
+        // Dropping the last reference to an unclosed pool ends its background thread.
+        core.handleDropped.store(true, ordering: .releasing)
         backgroundWakeUp.signal()
     }
 
@@ -137,9 +146,8 @@ public final class ConnectionPool: Sendable {
     public var generation: Int { book.withLock { $0.generation } }
     public var options: PoolOptions { book.withLock { $0.options } }
 
-    /// Closes sockets outside the lock (closing can block on the network).
     func closeConnections(_ connections: [PooledConnection]) {
-        for connection in connections { connection.connection.close() }
+        ConnectionPoolCore.closeConnections(connections)
     }
 
     // MARK: Snapshot
@@ -170,8 +178,8 @@ public final class ConnectionPool: Sendable {
                 pendingConnections: book.pending.count, waitQueueLength: book.waitQueue.count, connections: connections,
                 checkouts: book.checkouts, checkoutFailures: book.checkoutFailures, checkoutTimeouts: book.checkoutTimeouts,
                 connectionsCreated: book.connectionsCreated, connectionsClosed: book.connectionsClosed,
-                totalCheckoutWaitMS: ConnectionPoolBookkeeping.milliseconds(book.totalCheckoutWait),
-                maxCheckoutWaitMS: ConnectionPoolBookkeeping.milliseconds(book.maxCheckoutWait))
+                totalCheckoutWaitMS: PoolInstant.milliseconds(nanoseconds: book.totalCheckoutWait),
+                maxCheckoutWaitMS: PoolInstant.milliseconds(nanoseconds: book.maxCheckoutWait))
         }
     }
 }

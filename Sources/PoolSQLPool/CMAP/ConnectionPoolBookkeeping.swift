@@ -2,13 +2,15 @@ import Foundation
 import PoolSQLCore
 import Synchronization
 
-/// Everything a `ConnectionPool` guards with its one lock, and the state transitions that must
-/// happen atomically with their events (events are emitted under the lock, so subscribers see
-/// them in the order the transitions happened).
+/// Everything a `ConnectionPool` guards with its one lock (its event log's), and the state
+/// transitions that must happen atomically with their events (events are recorded under the
+/// lock, so subscribers see them in the order the transitions happened).
 struct ConnectionPoolBookkeeping {
     let poolName: String
     let address: ServerAddress
     let events: PoolEventLog
+    /// This pool's entry in the log's table of sources (its compact events name it).
+    let eventSource: Int32
     var options: PoolOptions
     /// The lifecycle for lock-free readers (`ConnectionPool.isReady`); stored under the lock,
     /// so it follows the transitions in order.
@@ -33,8 +35,9 @@ struct ConnectionPoolBookkeeping {
     var checkoutTimeouts = 0
     var connectionsCreated = 0
     var connectionsClosed = 0
-    var totalCheckoutWait: Duration = .zero
-    var maxCheckoutWait: Duration = .zero
+    /// Nanoseconds.
+    var totalCheckoutWait: Int64 = 0
+    var maxCheckoutWait: Int64 = 0
 
     /// Pending connections the background thread opens (no checkout waits for them).
     var populatingCount = 0
@@ -46,21 +49,22 @@ struct ConnectionPoolBookkeeping {
         (options.maxPoolSize == 0 || totalCount < options.maxPoolSize) && pending.count < options.maxConnecting
     }
 
-    func emit(_ type: PoolEventType, time: Timestamp = ConnectionPoolBookkeeping.wallClock(), connectionID: Int? = nil,
-              reason: PoolEventReason? = nil, duration: Duration? = nil, detail: String? = nil,
+    /// Records a pool event (one with text: pool events, closes with a message). The caller
+    /// holds the lock, as for everything here.
+    func emit(_ type: PoolEventType, at instant: PoolInstant = .now(), connectionID: Int? = nil,
+              reason: PoolEventReason? = nil, durationNanoseconds: Int64? = nil, detail: String? = nil,
               interruptInUseConnections: Bool? = nil) {
-        events.emit(PoolEvent(time: time, poolName: poolName, type: type, serverAddress: address, connectionID: connectionID,
-                              reason: reason, durationMS: duration.map(ConnectionPoolBookkeeping.milliseconds),
-                              detail: detail, interruptInUseConnections: interruptInUseConnections))
+        events.recordLocked(PoolEvent(
+            time: events.timestamp(at: instant), poolName: poolName, type: type, serverAddress: address, connectionID: connectionID,
+            reason: reason, durationMS: durationNanoseconds.map { PoolInstant.milliseconds(nanoseconds: $0) },
+            detail: detail, interruptInUseConnections: interruptInUseConnections))
     }
 
-    /// The wall-clock time for events and connection timestamps, straight from
-    /// `clock_gettime` (cheaper than going through `Date`; three events per checkout and
-    /// check-in make it part of the hot path).
-    static func wallClock() -> Timestamp {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Timestamp(microseconds: Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000)
+    /// Records a connection or checkout event without text, compactly (the hot path).
+    func record(_ kind: CompactEventKind, at instant: PoolInstant, connectionID: Int = PoolEventRecord.noValue,
+              reason: PoolEventReason? = nil, durationNanoseconds: Int64 = Int64(PoolEventRecord.noValue)) {
+        events.recordLocked(kind, source: eventSource, timeMicroseconds: events.microseconds(at: instant), connectionID: connectionID,
+                            reason: reason, durationNanoseconds: durationNanoseconds)
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
@@ -71,18 +75,18 @@ struct ConnectionPoolBookkeeping {
     // MARK: Connections
 
     /// Why an available connection must not be handed out, or nil when it is fine.
-    func perishedReason(_ connection: PooledConnection, now: ContinuousClock.Instant) -> PoolEventReason? {
+    func perishedReason(_ connection: PooledConnection, now: PoolInstant) -> PoolEventReason? {
         if connection.generation != generation { return .stale }
-        if options.maxIdleTimeMS > 0, now - connection.availableSince > .milliseconds(options.maxIdleTimeMS) { return .idle }
+        if options.maxIdleTimeMS > 0, now - connection.availableSince > Int64(options.maxIdleTimeMS) * 1_000_000 { return .idle }
         if connection.isPerished { return .error }
         return nil
     }
 
     /// The warmest usable available connection; perished ones met on the way are closed.
-    mutating func takeAvailable(now: ContinuousClock.Instant, closing toClose: inout [PooledConnection]) -> PooledConnection? {
+    mutating func takeAvailable(now: PoolInstant, closing toClose: inout [PooledConnection]) -> PooledConnection? {
         while let connection = available.popLast() {
             if let reason = perishedReason(connection, now: now) {
-                close(connection, reason: reason, into: &toClose)
+                close(connection, reason: reason, at: now, into: &toClose)
                 continue
             }
             return connection
@@ -92,43 +96,50 @@ struct ConnectionPoolBookkeeping {
 
     /// CMAP "close a connection": forgets it and emits `connection_closed`; the caller closes
     /// the socket after releasing the lock. The connection must not be in `available`.
-    mutating func close(_ connection: PooledConnection, reason: PoolEventReason, detail: String? = nil,
+    mutating func close(_ connection: PooledConnection, reason: PoolEventReason, detail: String? = nil, at instant: PoolInstant = .now(),
                         into toClose: inout [PooledConnection]) {
         if connection.poolState == .inUse { inUseCount -= 1 }
         connection.poolState = .closed
+        connection.endLease()
         established[connection.id] = nil
         connectionsClosed += 1
-        emit(.connectionClosed, connectionID: connection.id, reason: reason, detail: detail)
+        if let detail {
+            emit(.connectionClosed, at: instant, connectionID: connection.id, reason: reason, detail: detail)
+        } else {
+            record(.connectionClosed, at: instant, connectionID: connection.id, reason: reason)
+        }
         toClose.append(connection)
     }
 
-    /// `time`: the event time when the caller already has it (the fast path shares the
-    /// check-out-started event's).
-    mutating func markCheckedOut(_ connection: PooledConnection, start: ContinuousClock.Instant, time: Timestamp? = nil) {
-        let waited = ContinuousClock.now - start
+    /// Hands `connection` to a checkout that started at `start`; `now` is the caller's clock
+    /// reading (the uncontended checkout reads the clock once for both of its events, so its
+    /// `connection_checked_out` has the same time as its `connection_check_out_started` and a
+    /// wait of 0).
+    mutating func markCheckedOut(_ connection: PooledConnection, start: PoolInstant, now: PoolInstant) {
+        let waited = max(0, now - start)
         connection.poolState = .inUse
         connection.checkoutCount += 1
-        let time = time ?? ConnectionPoolBookkeeping.wallClock()
-        connection.lastCheckedOutAt = time
+        connection.beginLease(connection.checkoutCount)
+        connection.lastCheckedOutAt = events.timestamp(at: now)
         inUseCount += 1
         checkouts += 1
-        totalCheckoutWait += waited
+        totalCheckoutWait &+= waited
         if waited > maxCheckoutWait { maxCheckoutWait = waited }
-        events.emit(PoolEvent(time: time, poolName: poolName, type: .connectionCheckedOut, serverAddress: address,
-                              connectionID: connection.id, durationMS: ConnectionPoolBookkeeping.milliseconds(waited)))
+        record(.connectionCheckedOut, at: now, connectionID: connection.id, durationNanoseconds: waited)
     }
 
     /// CMAP "create a connection": reserves a pending slot and emits `connection_created`.
     mutating func createPending(for checkout: CheckoutRequest?) -> PendingConnection {
         let id = nextConnectionID
         nextConnectionID += 1
+        let now = PoolInstant.now()
         let pendingConnection = PendingConnection(
-            id: id, generation: generation, createdAt: .now, createdTimestamp: ConnectionPoolBookkeeping.wallClock(), options: options,
+            id: id, generation: generation, createdAt: now, createdTimestamp: events.timestamp(at: now), options: options,
             interrupted: InterruptFlag(), checkout: checkout)
         pending[id] = pendingConnection
         if checkout == nil { populatingCount += 1 }
         connectionsCreated += 1
-        emit(.connectionCreated, connectionID: id)
+        record(.connectionCreated, at: now, connectionID: id)
         return pendingConnection
     }
 
@@ -143,7 +154,8 @@ struct ConnectionPoolBookkeeping {
     mutating func failCheckout(_ request: CheckoutRequest, reason: PoolEventReason, error: PoolSQLError) {
         checkoutFailures += 1
         if reason == .timeout { checkoutTimeouts += 1 }
-        emit(.connectionCheckOutFailed, reason: reason, duration: ContinuousClock.now - request.start)
+        let now = PoolInstant.now()
+        record(.connectionCheckOutFailed, at: now, reason: reason, durationNanoseconds: now - request.start)
         request.fulfil(.failure(error))
     }
 
@@ -158,11 +170,11 @@ struct ConnectionPoolBookkeeping {
     /// of opening more (spec test pool-checkout-minPoolSize-connection-maxConnecting).
     mutating func serveWaiters(closing toClose: inout [PooledConnection]) {
         guard !waitQueue.isEmpty, lifecycle == .ready else { return }
-        let now = ContinuousClock.now
+        let now = PoolInstant.now()
         while let request = waitQueue.first {
             if let connection = takeAvailable(now: now, closing: &toClose) {
                 waitQueue.removeFirst()
-                markCheckedOut(connection, start: request.start)
+                markCheckedOut(connection, start: request.start, now: now)
                 request.fulfil(.connection(connection))
             } else if mayStartEstablishing && populatingCount < waitQueue.count {
                 waitQueue.removeFirst()
@@ -211,7 +223,7 @@ struct ConnectionPoolBookkeeping {
         removePending(pendingConnection)
         pendingConnection.interrupted.set()
         connectionsClosed += 1
-        emit(.connectionClosed, connectionID: pendingConnection.id, reason: reason)
+        record(.connectionClosed, at: .now(), connectionID: pendingConnection.id, reason: reason)
         if let checkout = pendingConnection.checkout {
             failCheckout(checkout, reason: checkoutReason, error: error)
         }

@@ -22,6 +22,11 @@ public final class PooledConnection: @unchecked Sendable {
     /// Identifies the pool that created it, so a foreign check-in is refused.
     let owner: ObjectIdentifier
     private let perishedFlag = Atomic<Bool>(false)
+    /// The checkout that holds the connection (its `checkoutCount` at checkout), 0 while it is
+    /// not checked out. A `MongoConnection` handle compares its own number with it, so a handle
+    /// kept past its `withConnection` body refuses to run commands, even after the connection
+    /// went to another checkout. Written under the pool's lock, read by the holder.
+    private let activeLease = Atomic<Int>(0)
 
     // Guarded by the owning pool's lock, which already excludes overlapping accesses; the
     // runtime's dynamic exclusivity checks on these fields were a measurable part of every
@@ -31,10 +36,10 @@ public final class PooledConnection: @unchecked Sendable {
     @exclusivity(unchecked) public internal(set) var lastCheckedInAt: Timestamp?
     @exclusivity(unchecked) public internal(set) var checkoutCount = 0
     /// When it last became available (for `maxIdleTimeMS`).
-    @exclusivity(unchecked) var availableSince: ContinuousClock.Instant
+    @exclusivity(unchecked) var availableSince: PoolInstant
 
     init(id: Int, generation: Int, address: ServerAddress, connection: any EstablishedConnection, createdAt: Timestamp,
-         establishDuration: Duration, owner: ObjectIdentifier, readyAt: ContinuousClock.Instant) {
+         establishDuration: Duration, owner: ObjectIdentifier, readyAt: PoolInstant) {
         self.id = id
         self.generation = generation
         self.address = address
@@ -43,6 +48,19 @@ public final class PooledConnection: @unchecked Sendable {
         self.establishDuration = establishDuration
         self.owner = owner
         self.availableSince = readyAt
+    }
+
+    func beginLease(_ lease: Int) {
+        activeLease.store(lease, ordering: .releasing)
+    }
+
+    func endLease() {
+        activeLease.store(0, ordering: .releasing)
+    }
+
+    /// True while the checkout numbered `lease` holds the connection.
+    func isLeased(_ lease: Int) -> Bool {
+        lease != 0 && activeLease.load(ordering: .acquiring) == lease
     }
 
     /// Marks the connection unusable (an operation on it saw a network error, or the pool
