@@ -8,6 +8,7 @@ enum Corpus {
         "set application_name to 'poolsql repl'",
         "SET SESSION max_rows = 100",
         "SET GLOBAL default_pool = main_pool",
+        "SET PERSIST connection_pool_max_size = 50",
         "SET LOCAL work_mem = DEFAULT",
         "SET extra_float_digits = -3",
         "SET ratio = +1.5",
