@@ -65,6 +65,30 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a query without latency sketches returns the same rows with empty sketches", arguments: StoreKind.allCases)
+    func withoutLatencySketch(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let rows = Fixtures.grid()
+            try store.append(rows)
+            #expect(rows.contains { !$0.latencySketch.isEmpty })
+            for query in [MetricsQuery.all, MetricsQuery(poolNames: ["orders"], limit: 5), MetricsQuery(latestPerPoolAndInstance: true)] {
+                var cheap = query
+                cheap.includeLatencySketch = false
+                let full = try store.samples(query)
+                let light = try store.samples(cheap)
+                #expect(light.count == full.count)
+                #expect(light.allSatisfy { $0.latencySketch.isEmpty })
+                #expect(full.contains { !$0.latencySketch.isEmpty })
+                // Everything else is the same, row for row.
+                #expect(light == full.map { sample -> MetricsSample in
+                    var copy = sample
+                    copy.latencySketch = LatencySketch()
+                    return copy
+                })
+            }
+        }
+    }
+
     @Test("latestPerPoolAndInstance returns the newest sample of each pool and instance", arguments: StoreKind.allCases)
     func latest(kind: StoreKind) throws {
         try withStore(kind) { store in
