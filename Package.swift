@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "PoolSQLAnalyticsBenchmark", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], path: "Benchmarks/PoolSQLAnalyticsBenchmark"),
 
         // The embedded store's ingest, read and size numbers (scripts/store-bench.sh); not part of `swift test`.
-        .executableTarget(name: "PoolSQLStoreBenchmark", dependencies: ["PoolSQLStore", "PoolSQLCore"], path: "Benchmarks/PoolSQLStoreBenchmark"),
+        .executableTarget(name: "PoolSQLStoreBenchmark", dependencies: ["PoolSQL", "PoolSQLStore", "PoolSQLCore", "PoolSQLTestSupport"], path: "Benchmarks/PoolSQLStoreBenchmark"),
 
         .testTarget(name: "PoolSQLCoreTests", dependencies: ["PoolSQLCore"]),
         .testTarget(name: "PoolSQLSyntaxTests", dependencies: ["PoolSQLSyntax", "PoolSQLCore"]),
