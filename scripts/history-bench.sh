@@ -120,6 +120,12 @@ if trend:
               f"({sp['averageBuckets']:.0f} buckets each): {sp['warmMedianWallMS']:.1f} ms (cpu {sp['warmMedianCPUMS']:.1f} ms), "
               f"{sp['microsecondsPerRow']:.1f} µs of CPU per rollup row")
 
+    fr = trend.get("fromRollups")
+    if fr:
+        print(f"    the same trend from connection_pool_metrics_hourly ({fr['rows']} rows; p95 of the operations from the merged "
+              f"sketches, so not the same numbers and not compared): {fr['warmMedianWallMS']:.1f} ms (cpu {fr['warmMedianCPUMS']:.1f} ms), "
+              f"{fr['warmMedianWallMS'] / duck_wall:.2f}× DuckDB's raw-row time")
+
 if store and store.get("bytesPerSampleRaw"):
     print("(c) size")
     print(f"    raw: {store['bytesPerSampleRaw']:.0f} B per sample = {store['bytesPerMillionRaw'] / 1048576:.1f} MiB per million samples; "

@@ -54,6 +54,14 @@ struct Report: Codable {
         var resultFile: String?
         var query: String
         var sketchPercentile: SketchPercentile?
+        var fromRollups: FromRollups?
+    }
+
+    /// The trend from `connection_pool_metrics_hourly` instead of the raw samples.
+    struct FromRollups: Codable {
+        var rows: Int
+        var warmMedianWallMS: Double
+        var warmMedianCPUMS: Double
     }
 
     /// `sketch_percentile` over the hourly rollups of the trend history.
