@@ -90,8 +90,41 @@ extension SQLiteStore {
             while try statement.step() {
                 rows.append(try Self.decodeSample(statement, strings: &strings))
             }
+            if Self.readsInRowidOrder(query), !Self.isOrdered(rows) {
+                // Rows imported out of order (COPY FROM an older export): a stable sort keeps
+                // the write order among equal keys, as the index-ordered read would.
+                rows.sort { ($0.timestamp.microseconds, $0.poolName, $0.instanceID) < ($1.timestamp.microseconds, $1.poolName, $1.instanceID) }
+            }
             return rows
         }
+    }
+
+    /// Whether `samplesSQL` reads the table in rowid order and leaves the ordering to `samples`:
+    /// for a scan of the whole history (no time, pool or instance filter, no limit). Walking the
+    /// time index instead costs a table seek per row and a sort of each timestamp's rows (0.6
+    /// against 0.35 s of SQLite's CPU per million rows); the sampler writes in time order, so the
+    /// rows almost always come back ordered already and `isOrdered` is one pass.
+    static func readsInRowidOrder(_ query: MetricsQuery) -> Bool {
+        query.from == nil && query.to == nil && query.poolNames == nil && query.instanceIDs == nil
+            && query.limit == nil && !query.latestPerPoolAndInstance
+    }
+
+    /// Whether `rows` are ordered by time, then pool, then instance.
+    static func isOrdered(_ rows: [MetricsSample]) -> Bool {
+        guard rows.count > 1 else { return true }
+        for i in 1..<rows.count {
+            let a = rows[i - 1], b = rows[i]
+            if a.timestamp.microseconds != b.timestamp.microseconds {
+                if a.timestamp.microseconds > b.timestamp.microseconds { return false }
+                continue
+            }
+            if a.poolName != b.poolName {
+                if a.poolName > b.poolName { return false }
+                continue
+            }
+            if a.instanceID > b.instanceID { return false }
+        }
+        return true
     }
 
     public func rollups(_ granularity: RollupGranularity, _ query: MetricsQuery) throws(PoolSQLError) -> [MetricsRollup] {
@@ -216,6 +249,7 @@ extension SQLiteStore {
         } else {
             sql += filter
         }
+        if readsInRowidOrder(query) { return (sql, binds) }
         sql += " ORDER BY metric_timestamp, pool_name, instance_id"
         if let limit = query.limit {
             sql += " LIMIT ?"

@@ -89,6 +89,24 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("rows written out of order come back ordered by time, pool and instance", arguments: StoreKind.allCases)
+    func outOfOrderWrites(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let t = Fixtures.day0
+            func sample(_ offset: Int64, _ pool: String, _ instance: String) -> MetricsSample {
+                MetricsSample(timestamp: Fixtures.at(t + offset), poolName: pool, instanceID: instance, operations: Int(offset))
+            }
+            // As a COPY FROM of an older export after the sampler's rows would write them.
+            try store.append([sample(20, "b", "i1"), sample(20, "a", "i2"), sample(20, "a", "i1")])
+            try store.append([sample(10, "z", "i1"), sample(0, "a", "i1")])
+            let expected = [(0, "a", "i1"), (10, "z", "i1"), (20, "a", "i1"), (20, "a", "i2"), (20, "b", "i1")]
+            for query in [MetricsQuery.all, MetricsQuery(environments: nil, includeLatencySketch: false)] {
+                let back = try store.samples(query).map { (Int($0.timestamp.microseconds - t), $0.poolName, $0.instanceID) }
+                #expect(back.elementsEqual(expected) { $0 == $1 }, "\(back)")
+            }
+        }
+    }
+
     @Test("latestPerPoolAndInstance returns the newest sample of each pool and instance", arguments: StoreKind.allCases)
     func latest(kind: StoreKind) throws {
         try withStore(kind) { store in
