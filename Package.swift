@@ -68,7 +68,8 @@ let package = Package(
         .executableTarget(name: "PoolSQLAnalyticsBenchmark", dependencies: ["PoolSQLExecution", "PoolSQLPlanner", "PoolSQLCatalog", "PoolSQLSyntax", "PoolSQLCore"], path: "Benchmarks/PoolSQLAnalyticsBenchmark"),
 
         // The embedded store's ingest, read and size numbers (scripts/store-bench.sh); not part of `swift test`.
-        .executableTarget(name: "PoolSQLStoreBenchmark", dependencies: ["PoolSQLStore", "PoolSQLCore"], path: "Benchmarks/PoolSQLStoreBenchmark"),
+        .executableTarget(name: "PoolSQLStoreBenchmark", dependencies: ["PoolSQL", "PoolSQLStore", "PoolSQLCore", "PoolSQLTestSupport"], path: "Benchmarks/PoolSQLStoreBenchmark"),
+
         // An app embedding PoolSQL: creates pools, runs traffic, queries them (EmbeddingExampleTests runs it).
         .executableTarget(name: "EmbeddingExample", dependencies: ["PoolSQL"], path: "Examples/EmbeddingExample"),
 

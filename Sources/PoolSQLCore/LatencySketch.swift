@@ -94,35 +94,165 @@ public struct LatencySketch: Sendable, Hashable {
 
 extension LatencySketch {
     /// Compact text form: `v1;count;sum;min;max;zero;index:count,index:count,…`.
+    ///
+    /// Written byte by byte (the numbers in decimal, the doubles in Swift's shortest
+    /// round-trip form, as `description` gives them): history scans encode one per row.
     public var encoded: String {
-        var text = "v1;\(count);\(sum);\(count > 0 ? minimum : 0);\(maximum);\(zeroCount);"
-        text += buckets.keys.sorted().map { "\($0):\(buckets[$0] ?? 0)" }.joined(separator: ",")
-        return text
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + buckets.count * 8)
+        bytes.append(contentsOf: "v1;".utf8)
+        Self.appendDecimal(count, to: &bytes)
+        bytes.append(UInt8(ascii: ";"))
+        bytes.append(contentsOf: sum.description.utf8)
+        bytes.append(UInt8(ascii: ";"))
+        bytes.append(contentsOf: (count > 0 ? minimum : 0).description.utf8)
+        bytes.append(UInt8(ascii: ";"))
+        bytes.append(contentsOf: maximum.description.utf8)
+        bytes.append(UInt8(ascii: ";"))
+        Self.appendDecimal(zeroCount, to: &bytes)
+        bytes.append(UInt8(ascii: ";"))
+        // Sorting the pairs, not the keys, saves a dictionary lookup per bucket.
+        for (position, bucket) in buckets.sorted(by: { $0.key < $1.key }).enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            if bucket.key < 0 { bytes.append(UInt8(ascii: "-")) }
+            Self.appendDecimal(UInt64(bucket.key.magnitude), to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            Self.appendDecimal(bucket.value, to: &bytes)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits: (UInt64, UInt64) = (0, 0)  // 20 digits at most: room on the stack, no array
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var rest = value
+            var n = 0
+            while rest > 0 {
+                buffer[n] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                n += 1
+            }
+            return n
+        }
+        withUnsafeBytes(of: &digits) { buffer in
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
     }
 
     /// Parses `encoded`; a malformed text is error 22P02.
+    ///
+    /// A byte-level parser over the UTF-8 of `text` (no splitting into substrings): hourly
+    /// rollups are parsed once per row by `sketch_percentile`. Bucket items are `index:count`
+    /// (index an Int32 with an optional sign, count a UInt64 with an optional `+`); empty items
+    /// between commas are skipped; repeated indices add up; the counts must add up to `count`.
     public init(encoded text: String) throws(PoolSQLError) {
-        let parts = text.split(separator: ";", omittingEmptySubsequences: false)
-        func bad() -> PoolSQLError {
-            PoolSQLError(.invalidTextRepresentation, "invalid latency sketch: \"\(text.prefix(40))\"")
+        var copy = text
+        let parsed = copy.withUTF8 { bytes -> LatencySketch? in
+            var parser = LatencySketchTextParser(bytes: bytes)
+            return parser.sketch()
         }
-        guard parts.count == 7, parts[0] == "v1",
-              let count = UInt64(parts[1]), let sum = Double(parts[2]), let minimum = Double(parts[3]),
-              let maximum = Double(parts[4]), let zero = UInt64(parts[5]) else { throw bad() }
+        guard let parsed else {
+            throw PoolSQLError(.invalidTextRepresentation, "invalid latency sketch: \"\(text.prefix(40))\"")
+        }
+        self = parsed
+    }
+}
+
+/// The parser behind `LatencySketch(encoded:)`: a cursor over the text's UTF-8 bytes.
+private struct LatencySketchTextParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// The sketch, or nil when the text is not a well-formed `v1` sketch.
+    mutating func sketch() -> LatencySketch? {
+        guard take(UInt8(ascii: "v")), take(UInt8(ascii: "1")), take(UInt8(ascii: ";")),
+              let count = unsigned(), take(UInt8(ascii: ";")),
+              let sum = double(), let minimum = double(), let maximum = double(),
+              let zero = unsigned(), take(UInt8(ascii: ";")) else { return nil }
         var buckets: [Int32: UInt64] = [:]
+        // One item per comma (at most): reserving avoids rehashing while the dictionary grows.
+        var commas = 0
+        for i in offset..<bytes.count where bytes[i] == UInt8(ascii: ",") { commas += 1 }
+        if offset < bytes.count { buckets.reserveCapacity(commas + 1) }
         var total = zero
-        if !parts[6].isEmpty {
-            for pair in parts[6].split(separator: ",") {
-                let fields = pair.split(separator: ":")
-                guard fields.count == 2, let index = Int32(fields[0]), let n = UInt64(fields[1]) else { throw bad() }
-                buckets[index, default: 0] += n
-                total += n
-            }
+        while offset < bytes.count {
+            if take(UInt8(ascii: ",")) { continue }
+            guard let index = signed32(), take(UInt8(ascii: ":")), let n = unsigned() else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(n)
+            guard !overflow else { return nil }
+            total = sum
+            buckets[index, default: 0] += n
+            // An item ends at a comma or the end of the text.
+            guard offset == bytes.count || bytes[offset] == UInt8(ascii: ",") else { return nil }
         }
-        guard total == count else { throw bad() }
-        self.init()
+        guard total == count else { return nil }
+        var sketch = LatencySketch()
+        sketch.restore(buckets: buckets, zeroCount: zero, count: count, sum: sum, minimum: minimum, maximum: maximum)
+        return sketch
+    }
+
+    private mutating func take(_ byte: UInt8) -> Bool {
+        guard offset < bytes.count, bytes[offset] == byte else { return false }
+        offset += 1
+        return true
+    }
+
+    /// Decimal digits with an optional `+`; nil without digits or on overflow.
+    private mutating func unsigned() -> UInt64? {
+        _ = take(UInt8(ascii: "+"))
+        return digits()
+    }
+
+    /// Decimal digits with an optional sign, in Int32's range.
+    private mutating func signed32() -> Int32? {
+        let negative = take(UInt8(ascii: "-"))
+        if !negative { _ = take(UInt8(ascii: "+")) }
+        guard let magnitude = digits() else { return nil }
+        if negative { return magnitude <= 1 << 31 ? Int32(truncatingIfNeeded: -Int64(magnitude)) : nil }
+        return Int32(exactly: magnitude)
+    }
+
+    /// One or more decimal digits; nil without digits or on overflow.
+    private mutating func digits() -> UInt64? {
+        let start = offset
+        var value: UInt64 = 0
+        while offset < bytes.count {
+            let digit = bytes[offset] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(UInt64(digit))
+            guard !o1, !o2 else { return nil }
+            value = next
+            offset += 1
+        }
+        return offset > start ? value : nil
+    }
+
+    /// The field up to the next `;` (consumed) as a Double, as `Double(String)` reads it.
+    private mutating func double() -> Double? {
+        let start = offset
+        while offset < bytes.count, bytes[offset] != UInt8(ascii: ";") { offset += 1 }
+        guard offset < bytes.count, offset > start else { return nil }
+        let field = UnsafeBufferPointer(rebasing: bytes[start..<offset])
+        offset += 1
+        return Double(String(decoding: field, as: UTF8.self))
+    }
+}
+
+extension LatencySketch {
+    /// Sets every part at once (the text parser has checked them).
+    fileprivate mutating func restore(buckets: [Int32: UInt64], zeroCount: UInt64, count: UInt64, sum: Double,
+                                      minimum: Double, maximum: Double) {
         self.buckets = buckets
-        self.zeroCount = zero
+        self.zeroCount = zeroCount
         self.count = count
         self.sum = sum
         self.minimum = count > 0 ? minimum : .infinity

@@ -52,6 +52,9 @@ public final class MemoryStore: MetricsStore, MetadataStore, LoadTestResultStore
                 rows = latest.values.sorted { ($0.timestamp.microseconds, $0.poolName, $0.instanceID) < ($1.timestamp.microseconds, $1.poolName, $1.instanceID) }
             }
             if let limit = query.limit { rows = Array(rows.prefix(limit)) }
+            if !query.includeLatencySketch {
+                for i in rows.indices { rows[i].latencySketch = LatencySketch() }
+            }
             return rows
         }
     }

@@ -17,10 +17,14 @@ public struct MetricsQuery: Sendable, Hashable {
     /// Only the newest sample of each (instance, pool): the fleet reader's live view.
     public var latestPerPoolAndInstance: Bool
     public var limit: Int?
+    /// Whether the rows need their latency sketches. `false`: a store may leave every row's
+    /// `latencySketch` empty and skip reading and decoding it (most of a row's bytes and of the
+    /// cost of reading it), for scans that do not select `latency_sketch`. Not a filter.
+    public var includeLatencySketch: Bool
 
     public init(from: Timestamp? = nil, fromInclusive: Bool = true, to: Timestamp? = nil, toInclusive: Bool = false,
                 poolNames: Set<String>? = nil, environments: Set<String>? = nil, instanceIDs: Set<String>? = nil,
-                latestPerPoolAndInstance: Bool = false, limit: Int? = nil) {
+                latestPerPoolAndInstance: Bool = false, limit: Int? = nil, includeLatencySketch: Bool = true) {
         self.from = from
         self.fromInclusive = fromInclusive
         self.to = to
@@ -30,6 +34,7 @@ public struct MetricsQuery: Sendable, Hashable {
         self.instanceIDs = instanceIDs
         self.latestPerPoolAndInstance = latestPerPoolAndInstance
         self.limit = limit
+        self.includeLatencySketch = includeLatencySketch
     }
 
     /// Every row.

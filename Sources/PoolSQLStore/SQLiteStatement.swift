@@ -116,6 +116,13 @@ final class SQLiteStatement {
         return try body(UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count))
     }
 
+    /// A TEXT column through `strings`: the same String for the same bytes within one scan.
+    func text(_ column: Int32, interning strings: inout SQLiteTextInterner) -> String {
+        guard let bytes = sqlite3_column_text(raw, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(raw, column))
+        return strings.string(UnsafeBufferPointer(start: bytes, count: count))
+    }
+
     func optionalText(_ column: Int32) -> String? {
         isNull(column) ? nil : text(column)
     }

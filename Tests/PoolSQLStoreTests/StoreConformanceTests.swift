@@ -65,6 +65,48 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a query without latency sketches returns the same rows with empty sketches", arguments: StoreKind.allCases)
+    func withoutLatencySketch(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let rows = Fixtures.grid()
+            try store.append(rows)
+            #expect(rows.contains { !$0.latencySketch.isEmpty })
+            for query in [MetricsQuery.all, MetricsQuery(poolNames: ["orders"], limit: 5), MetricsQuery(latestPerPoolAndInstance: true)] {
+                var cheap = query
+                cheap.includeLatencySketch = false
+                let full = try store.samples(query)
+                let light = try store.samples(cheap)
+                #expect(light.count == full.count)
+                #expect(light.allSatisfy { $0.latencySketch.isEmpty })
+                #expect(full.contains { !$0.latencySketch.isEmpty })
+                // Everything else is the same, row for row.
+                #expect(light == full.map { sample -> MetricsSample in
+                    var copy = sample
+                    copy.latencySketch = LatencySketch()
+                    return copy
+                })
+            }
+        }
+    }
+
+    @Test("rows written out of order come back ordered by time, pool and instance", arguments: StoreKind.allCases)
+    func outOfOrderWrites(kind: StoreKind) throws {
+        try withStore(kind) { store in
+            let t = Fixtures.day0
+            func sample(_ offset: Int64, _ pool: String, _ instance: String) -> MetricsSample {
+                MetricsSample(timestamp: Fixtures.at(t + offset), poolName: pool, instanceID: instance, operations: Int(offset))
+            }
+            // As a COPY FROM of an older export after the sampler's rows would write them.
+            try store.append([sample(20, "b", "i1"), sample(20, "a", "i2"), sample(20, "a", "i1")])
+            try store.append([sample(10, "z", "i1"), sample(0, "a", "i1")])
+            let expected = [(0, "a", "i1"), (10, "z", "i1"), (20, "a", "i1"), (20, "a", "i2"), (20, "b", "i1")]
+            for query in [MetricsQuery.all, MetricsQuery(environments: nil, includeLatencySketch: false)] {
+                let back = try store.samples(query).map { (Int($0.timestamp.microseconds - t), $0.poolName, $0.instanceID) }
+                #expect(back.elementsEqual(expected) { $0 == $1 }, "\(back)")
+            }
+        }
+    }
+
     @Test("latestPerPoolAndInstance returns the newest sample of each pool and instance", arguments: StoreKind.allCases)
     func latest(kind: StoreKind) throws {
         try withStore(kind) { store in

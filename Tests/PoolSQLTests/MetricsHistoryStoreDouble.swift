@@ -43,7 +43,13 @@ final class ControllableMetricsStore: MetricsStore {
         try inner.append(samples)
     }
 
-    func samples(_ query: MetricsQuery) throws(PoolSQLError) -> [MetricsSample] { try inner.samples(query) }
+    func samples(_ query: MetricsQuery) throws(PoolSQLError) -> [MetricsSample] {
+        queries.withLock { $0.append(query) }
+        return try inner.samples(query)
+    }
+
+    /// Every query `samples` was asked, in order.
+    let queries = Mutex<[MetricsQuery]>([])
     func rollups(_ granularity: RollupGranularity, _ query: MetricsQuery) throws(PoolSQLError) -> [MetricsRollup] {
         try inner.rollups(granularity, query)
     }

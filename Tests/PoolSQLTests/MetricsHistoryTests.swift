@@ -167,6 +167,28 @@ import Testing
             == [[.text("b")]])
     }
 
+    @Test func aScanThatDoesNotSelectTheSketchAsksTheStoreNotToReadIt() throws {
+        let engine = try engine()
+        let store = ControllableMetricsStore()
+        engine.currentMetricsStore.withLock { $0 = store }
+        let session = engine.makeSession()
+        try store.append(Self.history(hours: 1).samples)
+        func lastQueryIncludedSketches(_ sql: String) throws -> (Bool?, [[Value]]) {
+            let result = try rows(session, sql)
+            return (store.queries.withLock { $0.last?.includeLatencySketch }, result)
+        }
+        let (narrow, narrowRows) = try lastQueryIncludedSketches("SELECT pool_name, avg_operation_time FROM connection_pool_metrics WHERE pool_name = 'a'")
+        #expect(narrow == false)
+        #expect(narrowRows.count == 60)
+        #expect(try lastQueryIncludedSketches("SELECT count(*) FROM connection_pool_metrics").0 == false)
+        let (withSketch, sketchRows) = try lastQueryIncludedSketches("SELECT sketch_percentile(latency_sketch, 0.5) FROM connection_pool_metrics")
+        #expect(withSketch == true)
+        #expect(sketchRows.first?.first?.isNull == false)
+        let (star, starRows) = try lastQueryIncludedSketches("SELECT * FROM connection_pool_metrics LIMIT 1")
+        #expect(star == true)
+        #expect(starRows.first?.last?.isNull == false)
+    }
+
     @Test func theLastHourRelativeToNowIsPushedDown() throws {
         let engine = try engine()
         let session = engine.makeSession()

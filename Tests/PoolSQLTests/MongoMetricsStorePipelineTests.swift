@@ -55,6 +55,14 @@ struct MongoMetricsStorePipelineTests {
         #expect(pipeline[5]["$match"]?["$expr"] == .bool(false))
     }
 
+    @Test("a query without latency sketches projects them away on the server")
+    func withoutLatencySketch() throws {
+        let full = MongoMetricsStore.samplePipeline(.all, layout: .regular)
+        #expect(full.last?["$project"] == .object([("_id", .int(0))]))
+        let cheap = MongoMetricsStore.samplePipeline(MetricsQuery(includeLatencySketch: false), layout: .timeSeries)
+        #expect(cheap.last?["$project"] == .object([("_id", .int(0)), ("latency_sketch", .int(0))]))
+    }
+
     @Test("rollup queries filter bucket_start the same way")
     func rollupPipeline() throws {
         let from = Timestamp(microseconds: 3_600_000_000, kind: .timestamptz)

@@ -52,7 +52,9 @@ extension MongoMetricsStore {
         }
         stages.append(ascending)
         if let limit = query.limit { stages.append(limitStage(limit)) }
-        stages.append(.object([("$project", .object([("_id", .int(0))]))]))
+        // Without the sketches the server does not send them (most of a document's bytes).
+        stages.append(.object([("$project", .object(
+            [("_id", .int(0))] + (query.includeLatencySketch ? [] : [("latency_sketch", .int(0))])))]))
         return stages
     }
 

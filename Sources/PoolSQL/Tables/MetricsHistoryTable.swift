@@ -39,6 +39,9 @@ struct MetricsHistoryTable: TableProvider {
         },
     ]
 
+    /// Schema position of `latency_sketch`.
+    static let latencySketchColumn = columns.firstIndex { $0.definition.name == "latency_sketch" } ?? columns.count
+
     static let pushdown = MetricsQueryPushdown(timeColumn: 0, poolColumn: 1, environmentColumn: 2, instanceColumn: 3)
 
     let schema = TableSchema(columns: MetricsHistoryTable.columns.map(\.definition))
@@ -49,7 +52,11 @@ struct MetricsHistoryTable: TableProvider {
 
     func scan(_ request: ScanRequest) throws(PoolSQLError) -> [[Value]] {
         let store = try history.requireStore()
-        let samples = try store.samples(MetricsHistoryTable.pushdown.query(request))
+        var query = MetricsHistoryTable.pushdown.query(request)
+        // A scan that does not select latency_sketch lets the store skip reading and decoding
+        // it: most of a stored row, and most of the cost of reading it.
+        query.includeLatencySketch = request.projection.map { $0.contains(MetricsHistoryTable.latencySketchColumn) } ?? true
+        let samples = try store.samples(query)
         return samples.map { MetricsHistoryTable.columns.row(for: $0, projection: request.projection) }
     }
 }
