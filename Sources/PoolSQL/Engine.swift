@@ -189,6 +189,9 @@ public final class Engine: Sendable {
     /// then see no pools.
     public func shutdown() {
         metricsHistory.stop(flushingInto: metricsStore)
+        // An attached fleet store has its own internal pool; the local store stays open for
+        // the engine's tables.
+        if hasAttachedMetricsStore { metricsStore.close() }
         pools.closeAll()
     }
 }

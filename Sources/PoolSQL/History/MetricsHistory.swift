@@ -225,6 +225,9 @@ final class MetricsHistory: Sendable {
             if recovered { log("metrics: maintenance of the \(store.kind) metrics store succeeds again") }
             return report
         } catch {
+            // A store replaced (SET metrics_store) while it was being maintained was closed
+            // under us: not a failure of the store in use, so nothing to report.
+            if let current = currentStore, (current as AnyObject) !== (store as AnyObject) { throw error }
             let first = state.withLock { s -> Bool in
                 s.status.lastMaintenanceAt = at
                 s.status.lastMaintenanceError = error.message
