@@ -52,18 +52,25 @@ extension AggregateExec {
             return try orderedSet(aggregate, values: values, fraction: nil)
         }
         guard let fraction = collected.fraction else { return .null }
-        if allDoubles {
-            // NaN sorts after every number, as Value.sortCompare orders doubles; the sort is
-            // stable, so equal keys (0 and -0) keep their input order as in the Value sort.
-            if sortKey.ascending {
-                doubles.sort { a, b in b.isNaN ? !a.isNaN : (!a.isNaN && a < b) }
-            } else {
-                doubles.sort { a, b in a.isNaN ? !b.isNaN : (!b.isNaN && a > b) }
-            }
-            return try percentiles(aggregate.function, fraction, count: doubles.count) { .double(doubles[$0]) }
-        }
+        if allDoubles { return try percentiles(aggregate.function, fraction, doubles: &doubles, ascending: sortKey.ascending) }
         values.sort { SortExec.compare($0, $1, sortKey) < 0 }
         return try percentiles(aggregate.function, fraction, count: values.count) { values[$0] }
+    }
+
+    /// percentile_cont/percentile_disc of non-NULL double keys (in input order; sorted here).
+    /// The columnar aggregate shares this, so both paths give bit-identical results.
+    static func percentiles(_ function: AggregateFunction, _ fraction: Value, doubles: inout [Double],
+                            ascending: Bool) throws(PoolSQLError) -> Value {
+        if doubles.isEmpty { return .null }
+        // NaN sorts after every number, as Value.sortCompare orders doubles; the sort is
+        // stable, so equal keys (0 and -0) keep their input order as in the Value sort.
+        if ascending {
+            doubles.sort { a, b in b.isNaN ? !a.isNaN : (!a.isNaN && a < b) }
+        } else {
+            doubles.sort { a, b in a.isNaN ? !b.isNaN : (!b.isNaN && a > b) }
+        }
+        let sorted = doubles
+        return try percentiles(function, fraction, count: sorted.count) { .double(sorted[$0]) }
     }
 
     /// `fraction` (a double or an array of them) applied to `count` sorted values.

@@ -1,0 +1,204 @@
+import PoolSQLCatalog
+import PoolSQLCore
+import PoolSQLExecution
+import PoolSQLPlanner
+import Testing
+
+/// The columnar GROUP BY (`ColumnarAggregateExec`) against the row-at-a-time `AggregateExec` on
+/// the same queries and data: identical rows (same group order, bit-identical doubles) or the
+/// same error.
+@Suite struct ColumnarAggregateTests {
+    /// SplitMix64: a seeded generator, so a failure reproduces.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let columns: [ColumnDefinition] = [
+        ColumnDefinition(name: "k_int", type: .integer),
+        ColumnDefinition(name: "k_text", type: .text),
+        ColumnDefinition(name: "k_bool", type: .boolean),
+        ColumnDefinition(name: "ts", type: .timestamp),
+        ColumnDefinition(name: "tstz", type: .timestamptz),
+        ColumnDefinition(name: "d", type: .date),
+        ColumnDefinition(name: "i", type: .integer),
+        ColumnDefinition(name: "b", type: .bigint),
+        ColumnDefinition(name: "x", type: .doublePrecision),
+        ColumnDefinition(name: "note", type: .text),
+    ]
+
+    /// Random rows with about `nullShare` NULLs in every column; few distinct keys so groups
+    /// repeat, negative instants and zeros (including -0) included.
+    static func randomTable(rows: Int, seed: UInt64, nullShare: Double = 0.1) throws -> MemoryTable {
+        var random = SeededGenerator(state: seed)
+        func maybe(_ value: Value) -> Value { Double.random(in: 0..<1, using: &random) < nullShare ? .null : value }
+        let hour: Int64 = 3_600_000_000
+        var data: [[Value]] = []
+        for _ in 0..<rows {
+            let instant = Int64.random(in: -30 * hour...30 * hour, using: &random)
+            let x: Double = [0.0, -0.0, 1.5, -2.25].randomElement(using: &random).map { Bool.random(using: &random) ? $0 : Double.random(in: -1000...1000, using: &random) } ?? 0
+            data.append([
+                maybe(.int(Int64.random(in: -3...3, using: &random))),
+                maybe(.text(["pool-a", "pool-b", "Pool-C", "a much longer pool name than fits inline", ""].randomElement(using: &random) ?? "")),
+                maybe(.bool(Bool.random(using: &random))),
+                maybe(.timestamp(Timestamp(microseconds: instant))),
+                maybe(.timestamp(Timestamp(microseconds: instant, kind: .timestamptz))),
+                maybe(.timestamp(Timestamp(microseconds: instant / 86_400_000_000 * 86_400_000_000, kind: .date))),
+                maybe(.int(Int64.random(in: -1_000_000...1_000_000, using: &random))),
+                maybe(.int(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &random))),
+                maybe(.double(x)),
+                maybe(.text("n")),
+            ])
+        }
+        let table = MemoryTable(columns: columns)
+        try table.insert(contentsOf: data)
+        return table
+    }
+
+    static let aggregates = """
+        count(*), count(x), count(note), sum(i), sum(b), avg(i), avg(b), sum(x), avg(x), min(i), max(i), \
+        min(b), max(b), min(x), max(x), \
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY x), percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC), \
+        percentile_disc(0.25) WITHIN GROUP (ORDER BY x), percentile_cont(ARRAY[0.1, 0.9]) WITHIN GROUP (ORDER BY x)
+        """
+
+    static let groupings = [
+        "k_int", "k_text", "k_bool", "ts", "tstz", "d",
+        "k_text, date_trunc('hour', ts)", "date_trunc('day', tstz), k_bool", "date_trunc('hour', d)",
+        "date_trunc('month', ts), k_int, k_text", "date_trunc('minute', ts)",
+    ]
+
+    func run(_ sql: String, _ tables: [String: any TableProvider], columnar: Bool) -> Result<[[Value]], PoolSQLError> {
+        do {
+            let result = try QueryExecutor.execute(query: try Harness.query(sql), catalog: StaticCatalog(tables: tables),
+                                                   context: Harness.context, planner: PhysicalPlanner(columnarAggregates: columnar))
+            return .success(result.rows)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Runs `sql` both ways and expects the same rows (or the same error code).
+    func expectSame(_ sql: String, _ tables: [String: any TableProvider], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let columnar = run(sql, tables, columnar: true)
+        let rowPath = run(sql, tables, columnar: false)
+        switch (columnar, rowPath) {
+        case let (.success(a), .success(b)):
+            #expect(a == b, "\(sql)", sourceLocation: sourceLocation)
+            // == treats -0 and 0 alike; the columnar sums must keep the row path's sign too.
+            #expect(a.map { $0.map(\.description) } == b.map { $0.map(\.description) }, "\(sql)", sourceLocation: sourceLocation)
+        case let (.failure(a), .failure(b)):
+            #expect(a.code == b.code && a.message == b.message, "\(sql): \(a) vs \(b)", sourceLocation: sourceLocation)
+        default:
+            Issue.record("\(sql): columnar \(columnar) vs row path \(rowPath)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Whether the physical plan of `sql` computes its GROUP BY with the columnar operator
+    /// (the operator tree's reflection names every operator in it).
+    func usesColumnar(_ sql: String, _ tables: [String: any TableProvider]) throws -> Bool {
+        let plan = try QueryExecutor.optimizedPlan(query: try Harness.query(sql), catalog: StaticCatalog(tables: tables),
+                                                   context: Harness.context)
+        let tree = String(describing: PhysicalPlanner().plan(plan))
+        #expect(tree.contains("AggregateExec"), "\(sql) has no aggregate")
+        return tree.contains("ColumnarAggregateExec")
+    }
+
+    @Test func randomDataMatchesTheRowPath() throws {
+        for (seed, rows) in [(UInt64(1), 2_000), (2, 300), (3, 37)] {
+            let tables: [String: any TableProvider] = ["t": try Self.randomTable(rows: rows, seed: seed)]
+            for grouping in Self.groupings {
+                let sql = "SELECT \(grouping), \(Self.aggregates) FROM t GROUP BY \(grouping)"
+                #expect(try usesColumnar(sql, tables), "\(sql)")
+                expectSame(sql, tables)
+            }
+            expectSame("SELECT \(Self.aggregates) FROM t", tables)
+        }
+    }
+
+    @Test func theHourlyShapeTakesTheColumnarPath() throws {
+        let tables: [String: any TableProvider] = ["t": try Self.randomTable(rows: 10, seed: 4)]
+        let hourly = "SELECT k_text, date_trunc('hour', ts), \(Self.aggregates) FROM t GROUP BY k_text, date_trunc('hour', ts)"
+        #expect(try usesColumnar("SELECT * FROM (\(hourly)) AS h ORDER BY 1, 2", tables))
+        #expect(try usesColumnar(hourly, tables))
+        // Kinds it does not compute stay on the row path.
+        for other in ["SELECT k_text, string_agg(note, ',') FROM t GROUP BY k_text",
+                      "SELECT k_text, sum(x) FILTER (WHERE i > 0) FROM t GROUP BY k_text",
+                      "SELECT k_text, count(DISTINCT i) FROM t GROUP BY k_text",
+                      "SELECT x, count(*) FROM t GROUP BY x",
+                      "SELECT k_text, sum(i + 1) FROM t GROUP BY k_text"] {
+            #expect(try !usesColumnar(other, tables), "\(other)")
+        }
+    }
+
+    @Test func emptyInputsAndAllNullGroups() throws {
+        let empty: [String: any TableProvider] = ["t": MemoryTable(columns: Self.columns)]
+        expectSame("SELECT \(Self.aggregates) FROM t", empty)
+        expectSame("SELECT k_text, \(Self.aggregates) FROM t GROUP BY k_text", empty)
+        let nulls: [String: any TableProvider] = ["t": try Self.randomTable(rows: 200, seed: 5, nullShare: 0.9)]
+        expectSame("SELECT k_text, k_bool, \(Self.aggregates) FROM t GROUP BY k_text, k_bool", nulls)
+        #expect(try usesColumnar("SELECT \(Self.aggregates) FROM t", nulls))
+    }
+
+    @Test func filtersAndOtherProvidersMatchTheRowPath() throws {
+        let table = try Self.randomTable(rows: 500, seed: 6)
+        let tables: [String: any TableProvider] = ["t": table]
+        expectSame("SELECT k_text, \(Self.aggregates) FROM t WHERE k_int > 0 GROUP BY k_text", tables)
+        expectSame("SELECT k_text, count(*), sum(i) FROM t WHERE ts >= '1970-01-01' GROUP BY k_text LIMIT 2", tables)
+        let recording: [String: any TableProvider] = ["t": ForwardingTable(inner: table)]
+        #expect(try usesColumnar("SELECT k_text, sum(i) FROM t GROUP BY k_text", recording))
+        expectSame("SELECT k_text, date_trunc('hour', tstz), \(Self.aggregates) FROM t GROUP BY 1, 2", recording)
+    }
+
+    @Test func unusualValuesFallBackToTheRowPath() throws {
+        // Overflowing integer sums, NaN and infinities, mixed value types in a column and an
+        // unknown date_trunc unit: the columnar path hands them to the row path.
+        let big = MemoryTable(columns: [ColumnDefinition(name: "k", type: .text), ColumnDefinition(name: "b", type: .bigint),
+                                        ColumnDefinition(name: "x", type: .doublePrecision), ColumnDefinition(name: "ts", type: .timestamp)])
+        try big.insert(contentsOf: [
+            [.text("a"), .int(Int64.max), .double(.infinity), .timestamp(Timestamp(microseconds: 0))],
+            [.text("a"), .int(Int64.max), .double(1), .timestamp(Timestamp(microseconds: 1))],
+            [.text("b"), .int(1), .double(.nan), .null],
+            [.text("b"), .int(-1), .double(2), .timestamp(Timestamp(microseconds: -1))],
+        ])
+        let tables: [String: any TableProvider] = ["t": big]
+        expectSame("SELECT k, sum(b) FROM t GROUP BY k", tables)
+        expectSame("SELECT k, avg(b), count(*) FROM t GROUP BY k", tables)
+        expectSame("SELECT k, sum(x) FROM t WHERE k = 'a' GROUP BY k", tables)
+        expectSame("SELECT k, count(x), min(b) FROM t WHERE k = 'b' GROUP BY k", tables)
+        expectSame("SELECT date_trunc('fortnight', ts), count(*) FROM t GROUP BY 1", tables)
+        expectSame("SELECT date_trunc('week', ts), date_trunc('quarter', ts), min(b) FROM t GROUP BY 1, 2", tables)
+
+        let mixed = MixedTable()
+        let mixedTables: [String: any TableProvider] = ["m": mixed]
+        #expect(try usesColumnar("SELECT k, sum(v) FROM m GROUP BY k", mixedTables))
+        expectSame("SELECT k, sum(v), count(*) FROM m GROUP BY k", mixedTables)
+        expectSame("SELECT v, count(*) FROM m GROUP BY v", mixedTables)
+    }
+}
+
+/// A provider that is not a MemoryTable: the columnar path goes through `scan(_:)`.
+final class ForwardingTable: TableProvider {
+    let inner: MemoryTable
+    init(inner: MemoryTable) { self.inner = inner }
+    var schema: TableSchema { inner.schema }
+    func supportsFilter(_ filter: ScanFilter) -> FilterPushdown { inner.supportsFilter(filter) }
+    func scan(_ request: ScanRequest) throws(PoolSQLError) -> [[Value]] { try inner.scan(request) }
+}
+
+/// A provider whose integer column also holds a text and a double, as a careless virtual
+/// table might.
+final class MixedTable: TableProvider {
+    let schema = TableSchema(columns: [ColumnDefinition(name: "k", type: .text), ColumnDefinition(name: "v", type: .integer)])
+    func scan(_ request: ScanRequest) throws(PoolSQLError) -> [[Value]] {
+        let rows: [[Value]] = [[.text("a"), .int(1)], [.text("a"), .text("2")], [.text("b"), .double(2.5)], [.text("b"), .int(3)]]
+        guard let projection = request.projection else { return rows }
+        return rows.map { row in projection.map { row[$0] } }
+    }
+}
