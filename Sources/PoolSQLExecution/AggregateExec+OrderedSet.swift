@@ -62,6 +62,9 @@ extension AggregateExec {
     static func percentiles(_ function: AggregateFunction, _ fraction: Value, doubles: inout [Double],
                             ascending: Bool) throws(PoolSQLError) -> Value {
         if doubles.isEmpty { return .null }
+        if case let .double(f) = fraction, f >= 0, f <= 1, let selected = selectPercentile(function, f, &doubles, ascending: ascending) {
+            return selected
+        }
         // NaN sorts after every number, as Value.sortCompare orders doubles; the sort is
         // stable, so equal keys (0 and -0) keep their input order as in the Value sort.
         if ascending {
@@ -71,6 +74,59 @@ extension AggregateExec {
         }
         let sorted = doubles
         return try percentiles(function, fraction, count: sorted.count) { .double(sorted[$0]) }
+    }
+
+    /// One percentile by selecting the one or two order statistics it reads (linear time)
+    /// instead of sorting: only when no key is NaN or zero, because then keys that compare
+    /// equal are the same double, so every order the sort could produce holds the same values
+    /// at those positions. Nil when that does not hold.
+    static func selectPercentile(_ function: AggregateFunction, _ fraction: Double, _ doubles: inout [Double],
+                                 ascending: Bool) -> Value? {
+        let count = doubles.count
+        for x in doubles where x.isNaN || x == 0 { return nil }
+        // The positions `percentile` reads (in the WITHIN GROUP order), then the same positions
+        // in ascending order of the keys, `first` ≤ `second`.
+        let low: Int, high: Int
+        if function == .percentileDisc {
+            low = min(max(0, Int((fraction * Double(count)).rounded(.up)) - 1), count - 1)
+            high = low
+        } else {
+            let position = fraction * Double(count - 1)
+            low = Int(position.rounded(.down))
+            high = Int(position.rounded(.up))
+        }
+        let first = ascending ? low : count - 1 - high
+        let second = ascending ? high : count - 1 - low
+        return doubles.withUnsafeMutableBufferPointer { buffer -> Value? in
+            // Hoare partitioning around a median of three until position `first` holds the value
+            // an ascending sort would put there, smaller-or-equal values before it and
+            // greater-or-equal after.
+            var lo = 0, hi = count - 1
+            while lo < hi {
+                let a = buffer[lo], b = buffer[(lo + hi) / 2], c = buffer[hi]
+                let pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b))
+                var i = lo, j = hi
+                while i <= j {
+                    while buffer[i] < pivot { i += 1 }
+                    while buffer[j] > pivot { j -= 1 }
+                    if i <= j {
+                        buffer.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if first <= j { hi = j } else if first >= i { lo = i } else { break }
+            }
+            let smaller = buffer[first]
+            var larger = smaller
+            if second > first {
+                larger = buffer[second]
+                for k in (first + 1)..<count where buffer[k] < larger { larger = buffer[k] }
+            }
+            return try? percentile(function, fraction, count: count) { position in
+                (ascending ? position : count - 1 - position) == first ? .double(smaller) : .double(larger)
+            }
+        }
     }
 
     /// `fraction` (a double or an array of them) applied to `count` sorted values.

@@ -15,19 +15,30 @@ extension ColumnarAggregateExec {
         let types = scan.columns.map(\.type)
         guard rowPath.groups.count < 64 else { return nil }
         var keyParts: [KeyPart] = []
+        var truncationUnits: [(unit: String, type: DataType)] = []
         for group in rowPath.groups {
-            guard let part = keyPart(group, types: types) else { return nil }
+            guard let part = keyPart(group, types: types, calendarUnits: &truncationUnits) else { return nil }
             keyParts.append(part)
         }
         var measures: [Measure] = []
+        var fractions: [BoundExpr?] = []
         for aggregate in rowPath.aggregates {
             guard let measure = measure(aggregate, types: types) else { return nil }
             measures.append(measure)
+            if case .percentile = measure { fractions.append(aggregate.arguments[0]) } else { fractions.append(nil) }
         }
-        return ColumnarAggregateExec(rowPath: rowPath, scan: scan, keyParts: keyParts, measures: measures)
+        return ColumnarAggregateExec(rowPath: rowPath, scan: scan, keyParts: keyParts, measures: measures,
+                                     fractions: fractions, truncationUnits: truncationUnits)
     }
 
-    static func keyPart(_ expr: BoundExpr, types: [DataType]) -> KeyPart? {
+    /// Microseconds in each `date_trunc` unit of fixed length (timestamps here have no time
+    /// zone or leap seconds); longer units go through the calendar.
+    static let fixedTruncationLengths: [String: Int64] = [
+        "microseconds": 1, "milliseconds": 1_000, "second": 1_000_000, "minute": 60_000_000,
+        "hour": 3_600_000_000, "day": 86_400_000_000,
+    ]
+
+    static func keyPart(_ expr: BoundExpr, types: [DataType], calendarUnits: inout [(unit: String, type: DataType)]) -> KeyPart? {
         switch expr {
         case let .column(index, _, type):
             guard index < types.count, types[index] == type else { return nil }
@@ -46,9 +57,15 @@ extension ColumnarAggregateExec {
                   case let .column(index, _, columnType) = arguments[1], index < types.count, types[index] == columnType
             else { return nil }
             switch columnType {
-            case .timestamp, .timestamptz, .date: return .dateTrunc(index, unit: unit.lowercased(), type: type)
+            case .timestamp, .timestamptz, .date: break
             default: return nil
             }
+            let kind: Timestamp.Kind = type == .timestamptz ? .timestamptz : .timestamp
+            let name = unit.lowercased()
+            if let length = fixedTruncationLengths[name] { return .truncated(index, length: length, kind: kind) }
+            // Calendar units, and unknown ones (whose error the row path reports).
+            calendarUnits.append((name, type))
+            return .truncatedToCalendar(index, unit: calendarUnits.count - 1, kind: kind)
         default:
             return nil
         }
@@ -61,7 +78,7 @@ extension ColumnarAggregateExec {
                   case let .column(index, _, type) = aggregate.orderBy[0].expr,
                   index < types.count, types[index] == type, type == .doublePrecision
             else { return nil }
-            return .percentile(index, fraction: aggregate.arguments[0], ascending: aggregate.orderBy[0].ascending)
+            return .percentile(index, ascending: aggregate.orderBy[0].ascending)
         }
         guard aggregate.orderBy.isEmpty else { return nil }
         if aggregate.function == .countStar { return .countStar }

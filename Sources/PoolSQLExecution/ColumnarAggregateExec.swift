@@ -13,14 +13,18 @@ import PoolSQLPlanner
 /// `AggregateExec`, which gives the answer or the error. Results, group order (first seen) and
 /// errors are the row path's.
 public struct ColumnarAggregateExec: PhysicalOperator {
-    /// One GROUP BY expression, reading a column of the scan's output by position.
+    /// One GROUP BY expression, reading a column of the scan's output by position. Plain
+    /// values only (no strings or boxed payloads), so switching over them per row copies nothing
+    /// that needs reference counting.
     enum KeyPart: Sendable {
         case integer(Int)
         case boolean(Int)
         case text(Int)
         case timestamp(Int, rekind: Timestamp.Kind?)
-        /// `date_trunc(unit, column)`; `type` is the result type (timestamp or timestamptz).
-        case dateTrunc(Int, unit: String, type: DataType)
+        /// `date_trunc` to a unit of fixed length (up to a day), in microseconds.
+        case truncated(Int, length: Int64, kind: Timestamp.Kind)
+        /// `date_trunc` to a calendar unit: `truncationUnits[unit]`.
+        case truncatedToCalendar(Int, unit: Int, kind: Timestamp.Kind)
     }
 
     /// One aggregate call, reading a column of the scan's output by position.
@@ -35,22 +39,19 @@ public struct ColumnarAggregateExec: PhysicalOperator {
         case maxIntegers(Int)
         case minDoubles(Int)
         case maxDoubles(Int)
-        /// percentile_cont/percentile_disc(fraction) WITHIN GROUP (ORDER BY a double column).
-        case percentile(Int, fraction: BoundExpr, ascending: Bool)
-    }
-
-    /// Per-group running state of one measure, group-indexed.
-    struct MeasureState {
-        var counts: [Int64] = []
-        var integers: [Int64] = []
-        var doubles: [Double] = []
-        var lists: [[Double]] = []
+        /// percentile_cont/percentile_disc(`fractions[measure]`) WITHIN GROUP (ORDER BY a double
+        /// precision column).
+        case percentile(Int, ascending: Bool)
     }
 
     let rowPath: AggregateExec
     let scan: TableScan
     let keyParts: [KeyPart]
     let measures: [Measure]
+    /// The constant fraction expression of each percentile measure (nil for the others).
+    let fractions: [BoundExpr?]
+    /// Calendar units of `truncatedToCalendar` key parts (lower-case), and the result type of each.
+    let truncationUnits: [(unit: String, type: DataType)]
 
     public var columns: [PlanColumn] { rowPath.columns }
 
@@ -76,207 +77,177 @@ public struct ColumnarAggregateExec: PhysicalOperator {
             positions = Array(0..<scan.outputIndices.count)
             if rows.contains(where: { $0.count != positions.count }) { return nil }
         }
-        let keys = keyParts.map { $0.reading(positions) }
-        let reads = measures.map { $0.reading(positions) }
-        var fractions: [Value] = []
-        for measure in reads {
-            guard case let .percentile(_, fractionExpr, _) = measure else { fractions.append(.null); continue }
+        var fractionValues: [Value] = []
+        for expr in fractions {
+            guard let expr else { fractionValues.append(.null); continue }
             // The fraction is a constant; one that is NULL or fails is the row path's to report.
-            guard let fraction = try? fractionExpr.evaluate(row: [], context: context) else { return nil }
+            guard let fraction = try? expr.evaluate(row: [], context: context) else { return nil }
             switch fraction {
-            case .double, .array: fractions.append(fraction)
+            case .double, .array: fractionValues.append(fraction)
             default: return nil
             }
         }
+        var states = GroupStateColumns(measures: measures.count)
+        var representatives: [Value] = []
+        let grouped = try rows.withUnsafeBufferPointer { (all) throws(PoolSQLError) -> Bool in
+            try accumulate(all, keys: keyParts.map { $0.reading(positions) }, reads: measures.map { $0.reading(positions) },
+                           states: &states, representatives: &representatives, context: context)
+        }
+        if !grouped { return nil }
+        try context.checkCancellation()
+        return try finish(states: &states, representatives: representatives, fractions: fractionValues)
+    }
 
+    /// Folds every row into its group's state; false when a value needs the row path.
+    func accumulate(_ rows: UnsafeBufferPointer<[Value]>, keys: [KeyPart], reads: [Measure],
+                    states: inout GroupStateColumns, representatives: inout [Value],
+                    context: ExecutionContext) throws(PoolSQLError) -> Bool {
         let width = keys.count + 1
         var table = GroupKeyTable(width: width)
-        var representatives: [Value] = []
-        var states = Array(repeating: MeasureState(), count: reads.count)
-        var groupCount = 0
         let key = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: width)
         defer { key.deallocate() }
         key.initialize(repeating: 0)
-        var dictionary: [String: UInt64] = [:]
+        var interner = TextInterner()
+        let measureCount = reads.count
+        if keys.isEmpty { states.addGroup() }
 
-        func addGroup() {
-            groupCount += 1
-            for m in states.indices {
-                switch reads[m] {
-                case .percentile: states[m].lists.append([])
-                case .sumDoubles, .avgDoubles, .minDoubles, .maxDoubles: states[m].doubles.append(0)
-                case .sumIntegers, .avgIntegers, .minIntegers, .maxIntegers: states[m].integers.append(0)
-                case .countStar, .count: break
-                }
-                states[m].counts.append(0)
-            }
-        }
-        if keys.isEmpty { addGroup() }
-
-        for (r, row) in rows.enumerated() {
+        for r in 0..<rows.count {
             if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
-            var group = 0
+            let row = rows[r]
+            var base = 0
             if !keys.isEmpty {
                 var nulls: UInt64 = 0
-                for (i, part) in keys.enumerated() {
-                    switch part {
+                for i in 0..<keys.count {
+                    switch keys[i] {
                     case let .integer(p):
                         switch row[p] {
                         case let .int(x): key[i] = UInt64(bitPattern: x)
                         case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return nil
+                        default: return false
                         }
                     case let .boolean(p):
                         switch row[p] {
                         case let .bool(b): key[i] = b ? 1 : 0
                         case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return nil
+                        default: return false
                         }
                     case let .text(p):
                         switch row[p] {
-                        case let .text(s):
-                            if let id = dictionary[s] {
-                                key[i] = id
-                            } else {
-                                let id = UInt64(dictionary.count)
-                                dictionary[s] = id
-                                key[i] = id
-                            }
+                        case let .text(s): key[i] = interner.number(of: s)
                         case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return nil
+                        default: return false
                         }
                     case let .timestamp(p, _):
                         switch row[p] {
                         case let .timestamp(t): key[i] = UInt64(bitPattern: t.microseconds)
                         case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return nil
+                        default: return false
                         }
-                    case let .dateTrunc(p, unit, type):
+                    case let .truncated(p, length, _):
                         switch row[p] {
                         case let .timestamp(t):
-                            guard let truncated = try? ScalarFunction.truncatedMicroseconds(t.microseconds, unit: unit, type: type) else { return nil }
+                            // Floor to a multiple of the unit (the instant may be negative).
+                            let remainder = t.microseconds % length
+                            key[i] = UInt64(bitPattern: remainder < 0 ? t.microseconds - remainder - length : t.microseconds - remainder)
+                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                        default: return false
+                        }
+                    case let .truncatedToCalendar(p, unit, _):
+                        switch row[p] {
+                        case let .timestamp(t):
+                            let (name, type) = truncationUnits[unit]
+                            guard let truncated = try? ScalarFunction.truncatedMicroseconds(t.microseconds, unit: name, type: type)
+                            else { return false }
                             key[i] = UInt64(bitPattern: truncated)
                         case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return nil
+                        default: return false
                         }
                     }
                 }
                 key[keys.count] = nulls
                 let found = table.group(of: key)
-                group = found.group
                 if found.isNew {
-                    for (i, part) in keys.enumerated() {
-                        representatives.append(part.representative(row: row, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
+                    for i in 0..<keys.count {
+                        representatives.append(keys[i].representative(row: row, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
                     }
-                    addGroup()
+                    states.addGroup()
                 }
+                base = found.group * measureCount
             }
-            for m in reads.indices {
+            let counts = states.counts, integers = states.integers, doubles = states.doubles, lists = states.lists
+            for m in 0..<measureCount {
+                let slot = base + m
                 switch reads[m] {
                 case .countStar:
-                    states[m].counts[group] += 1
+                    counts[slot] += 1
                 case let .count(p):
-                    if !row[p].isNull { states[m].counts[group] += 1 }
+                    if !row[p].isNull { counts[slot] += 1 }
                 case let .sumIntegers(p), let .avgIntegers(p):
                     switch row[p] {
                     case let .int(x):
-                        let (sum, overflow) = states[m].integers[group].addingReportingOverflow(x)
-                        if overflow { return nil }
-                        states[m].integers[group] = sum
-                        states[m].counts[group] += 1
+                        let (sum, overflow) = integers[slot].addingReportingOverflow(x)
+                        if overflow { return false }
+                        integers[slot] = sum
+                        counts[slot] += 1
                     case .null: break
-                    default: return nil
+                    default: return false
                     }
-                case let .minIntegers(p), let .maxIntegers(p):
+                case let .minIntegers(p):
                     switch row[p] {
                     case let .int(x):
-                        let isMin: Bool
-                        if case .minIntegers = reads[m] { isMin = true } else { isMin = false }
-                        let best = states[m].integers[group]
-                        if states[m].counts[group] == 0 || (isMin ? x < best : x > best) { states[m].integers[group] = x }
-                        states[m].counts[group] += 1
+                        if counts[slot] == 0 || x < integers[slot] { integers[slot] = x }
+                        counts[slot] += 1
                     case .null: break
-                    default: return nil
+                    default: return false
+                    }
+                case let .maxIntegers(p):
+                    switch row[p] {
+                    case let .int(x):
+                        if counts[slot] == 0 || x > integers[slot] { integers[slot] = x }
+                        counts[slot] += 1
+                    case .null: break
+                    default: return false
                     }
                 case let .sumDoubles(p), let .avgDoubles(p):
                     switch row[p] {
                     case let .double(x):
                         // The row path starts from the first value (so -0 stays -0) and adds in
                         // input order; non-finite sums are left to it.
-                        let sum = states[m].counts[group] == 0 ? x : states[m].doubles[group] + x
-                        if !sum.isFinite { return nil }
-                        states[m].doubles[group] = sum
-                        states[m].counts[group] += 1
+                        let sum = counts[slot] == 0 ? x : doubles[slot] + x
+                        if !sum.isFinite { return false }
+                        doubles[slot] = sum
+                        counts[slot] += 1
                     case .null: break
-                    default: return nil
+                    default: return false
                     }
-                case let .minDoubles(p), let .maxDoubles(p):
+                case let .minDoubles(p):
                     switch row[p] {
                     case let .double(x):
-                        if x.isNaN { return nil }
-                        let isMin: Bool
-                        if case .minDoubles = reads[m] { isMin = true } else { isMin = false }
-                        let best = states[m].doubles[group]
-                        if states[m].counts[group] == 0 || (isMin ? x < best : x > best) { states[m].doubles[group] = x }
-                        states[m].counts[group] += 1
+                        if x.isNaN { return false }
+                        if counts[slot] == 0 || x < doubles[slot] { doubles[slot] = x }
+                        counts[slot] += 1
                     case .null: break
-                    default: return nil
+                    default: return false
                     }
-                case let .percentile(p, _, _):
+                case let .maxDoubles(p):
                     switch row[p] {
-                    case let .double(x): states[m].lists[group].append(x)
+                    case let .double(x):
+                        if x.isNaN { return false }
+                        if counts[slot] == 0 || x > doubles[slot] { doubles[slot] = x }
+                        counts[slot] += 1
                     case .null: break
-                    default: return nil
+                    default: return false
+                    }
+                case let .percentile(p, _):
+                    switch row[p] {
+                    case let .double(x): lists[slot].append(x)
+                    case .null: break
+                    default: return false
                     }
                 }
             }
         }
-        try context.checkCancellation()
-        return try finish(groupCount: groupCount, keyCount: keys.count, representatives: representatives,
-                          states: &states, fractions: fractions)
-    }
-
-    /// One output row per group: its GROUP BY values, then each aggregate's result computed
-    /// with the row path's arithmetic.
-    func finish(groupCount: Int, keyCount: Int, representatives: [Value], states: inout [MeasureState],
-                fractions: [Value]) throws(PoolSQLError) -> [[Value]] {
-        var out: [[Value]] = []
-        out.reserveCapacity(groupCount)
-        for group in 0..<groupCount {
-            var row: [Value] = []
-            row.reserveCapacity(keyCount + measures.count)
-            row.append(contentsOf: representatives[(group * keyCount)..<(group * keyCount + keyCount)])
-            for m in measures.indices {
-                let aggregate = rowPath.aggregates[m]
-                let count = states[m].counts[group]
-                switch measures[m] {
-                case .countStar, .count:
-                    row.append(.int(count))
-                case .sumIntegers:
-                    if count == 0 { row.append(.null); continue }
-                    let sum = states[m].integers[group]
-                    row.append(aggregate.type == .bigint ? .int(sum) : .numeric(SQLNumeric(sum)))
-                case .avgIntegers:
-                    if count == 0 { row.append(.null); continue }
-                    row.append(try Value.arithmetic(.divide, .numeric(SQLNumeric(states[m].integers[group])), .int(count),
-                                                    resultType: aggregate.type))
-                case .minIntegers, .maxIntegers:
-                    row.append(count == 0 ? .null : .int(states[m].integers[group]))
-                case .sumDoubles, .minDoubles, .maxDoubles:
-                    row.append(count == 0 ? .null : .double(states[m].doubles[group]))
-                case .avgDoubles:
-                    if count == 0 { row.append(.null); continue }
-                    row.append(try Value.arithmetic(.divide, .double(states[m].doubles[group]), .double(Double(count)),
-                                                    resultType: .doublePrecision))
-                case let .percentile(_, _, ascending):
-                    var values = states[m].lists[group]
-                    states[m].lists[group] = []
-                    row.append(try AggregateExec.percentiles(aggregate.function, fractions[m], doubles: &values, ascending: ascending))
-                }
-            }
-            out.append(row)
-        }
-        return out
+        return true
     }
 }
 
@@ -288,7 +259,8 @@ extension ColumnarAggregateExec.KeyPart {
         case let .boolean(p): return .boolean(positions[p])
         case let .text(p): return .text(positions[p])
         case let .timestamp(p, rekind): return .timestamp(positions[p], rekind: rekind)
-        case let .dateTrunc(p, unit, type): return .dateTrunc(positions[p], unit: unit, type: type)
+        case let .truncated(p, length, kind): return .truncated(positions[p], length: length, kind: kind)
+        case let .truncatedToCalendar(p, unit, kind): return .truncatedToCalendar(positions[p], unit: unit, kind: kind)
         }
     }
 
@@ -302,8 +274,8 @@ extension ColumnarAggregateExec.KeyPart {
             // The scan marks date and timestamptz columns' instants with their column's type.
             if let rekind, case let .timestamp(t) = row[p], t.kind != rekind { return .timestamp(t.with(kind: rekind)) }
             return row[p]
-        case let .dateTrunc(_, _, type):
-            return .timestamp(Timestamp(microseconds: Int64(bitPattern: key), kind: type == .timestamptz ? .timestamptz : .timestamp))
+        case let .truncated(_, _, kind), let .truncatedToCalendar(_, _, kind):
+            return .timestamp(Timestamp(microseconds: Int64(bitPattern: key), kind: kind))
         }
     }
 }
@@ -322,7 +294,7 @@ extension ColumnarAggregateExec.Measure {
         case let .maxIntegers(p): return .maxIntegers(positions[p])
         case let .minDoubles(p): return .minDoubles(positions[p])
         case let .maxDoubles(p): return .maxDoubles(positions[p])
-        case let .percentile(p, fraction, ascending): return .percentile(positions[p], fraction: fraction, ascending: ascending)
+        case let .percentile(p, ascending): return .percentile(positions[p], ascending: ascending)
         }
     }
 }

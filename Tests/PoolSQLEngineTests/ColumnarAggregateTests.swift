@@ -183,6 +183,66 @@ import Testing
     }
 }
 
+extension ColumnarAggregateTests {
+    /// percentile_cont/percentile_disc (which select the order statistics they need instead of
+    /// sorting when they can) against percentiles computed here from the sorted values.
+    @Test func percentilesMatchTheSortedValues() throws {
+        var random = SeededGenerator(state: 7)
+        for size in [1, 2, 3, 5, 10, 101, 1_000, 1_001, 997] {
+            // Few distinct values (many ties) or many, negatives, and sometimes a zero (the
+            // sorting path).
+            let distinct = size % 2 == 0 ? max(1, size / 3) : size
+            let pool = (0..<distinct).map { _ in Double(Int.random(in: -5000...5000, using: &random)) / 4 + 0.125 }
+            var values = (0..<size).map { _ in pool.randomElement(using: &random) ?? 1 }
+            if size % 4 == 2 { values[0] = 0 }
+            let table = MemoryTable(columns: [ColumnDefinition(name: "x", type: .doublePrecision)])
+            try table.insert(contentsOf: values.map { [.double($0)] })
+            let sorted = values.sorted()
+            for fraction in [0.0, 0.1, 0.25, 0.5, 0.95, 0.999, 1.0] {
+                let position = fraction * Double(size - 1)
+                let lower = sorted[Int(position.rounded(.down))], upper = sorted[Int(position.rounded(.up))]
+                let cont = lower == upper ? lower : lower + (position - position.rounded(.down)) * (upper - lower)
+                let disc = sorted[min(max(0, Int((fraction * Double(size)).rounded(.up)) - 1), size - 1)]
+                let descending = sorted.reversed().map { $0 }
+                let dLower = descending[Int(position.rounded(.down))], dUpper = descending[Int(position.rounded(.up))]
+                let contDesc = dLower == dUpper ? dLower : dLower + (position - position.rounded(.down)) * (dUpper - dLower)
+                for columnar in [true, false] {
+                    let rows = try run("""
+                        SELECT percentile_cont(\(fraction)) WITHIN GROUP (ORDER BY x), percentile_disc(\(fraction)) WITHIN GROUP (ORDER BY x),
+                               percentile_cont(\(fraction)) WITHIN GROUP (ORDER BY x DESC) FROM t
+                        """, ["t": table], columnar: columnar).get()
+                    #expect(rows == [[.double(cont), .double(disc), .double(contDesc)]], "size \(size) fraction \(fraction)")
+                }
+            }
+        }
+    }
+
+    /// avg of integers (computed from an Int64 sum by the columnar path) against NUMERIC
+    /// division of the same sum and count.
+    @Test func integerAveragesMatchNumericDivision() throws {
+        var random = SeededGenerator(state: 8)
+        var samples: [[Int64]] = [[0], [1], [-1], [9_999, 1], [10_000, -3], [Int64.max / 2, Int64.max / 2], [7, 7, 8]]
+        for _ in 0..<200 {
+            let count = Int.random(in: 1...12, using: &random)
+            let magnitude: Int64 = [9, 99_999, 123_456_789, 1_000_000_000_000].randomElement(using: &random) ?? 9
+            samples.append((0..<count).map { _ in Int64.random(in: -magnitude...magnitude, using: &random) })
+        }
+        let table = MemoryTable(columns: [ColumnDefinition(name: "g", type: .integer), ColumnDefinition(name: "b", type: .bigint)])
+        var rows: [[Value]] = []
+        for (g, sample) in samples.enumerated() { for b in sample { rows.append([.int(Int64(g)), .int(b)]) } }
+        try table.insert(contentsOf: rows)
+        let sql = "SELECT g, avg(b) FROM t GROUP BY g"
+        #expect(try usesColumnar(sql, ["t": table]))
+        let result = try run(sql, ["t": table], columnar: true).get()
+        for (g, sample) in samples.enumerated() {
+            let expected = try Value.arithmetic(.divide, .numeric(SQLNumeric(sample.reduce(0, +))), .int(Int64(sample.count)),
+                                                resultType: .numeric(precision: nil, scale: nil))
+            #expect(result[g] == [.int(Int64(g)), expected])
+            #expect(result[g][1].description == expected.description)
+        }
+    }
+}
+
 /// A provider that is not a MemoryTable: the columnar path goes through `scan(_:)`.
 final class ForwardingTable: TableProvider {
     let inner: MemoryTable
