@@ -1,43 +1,62 @@
 /// Numbers distinct strings 0, 1, … for the columnar GROUP BY, with the row path's notion of
 /// "distinct": Swift `String` equality (canonical equivalence), as `Value` hashing uses.
 ///
-/// ASCII strings (the usual pool and host names) are found through a small open-addressing
-/// table hashed over their bytes, which is much cheaper than `String` hashing; an ASCII string
-/// not yet in it, and every non-ASCII string, goes through a `Dictionary<String, UInt64>`
-/// (normalising hashing), so a non-ASCII spelling canonically equal to an ASCII one (the Kelvin
-/// sign and "K") still gets the same number.
+/// Short ASCII strings (up to 16 bytes: the usual pool and host names) are packed into two
+/// words and found in a small open-addressing table by those words, which is much cheaper than
+/// `String` hashing and comparison. Any other string, and a short ASCII one seen for the first
+/// time, goes through a `Dictionary<String, UInt64>` (normalising hashing), so a non-ASCII
+/// spelling canonically equal to an ASCII one (the Kelvin sign and "K") gets the same number.
 struct TextInterner {
+    /// A short ASCII string's bytes, little-endian in two words, and its length.
+    struct Packed: Equatable {
+        var low: UInt64
+        var high: UInt64
+        var length: Int
+    }
+
     private var numbers: [String: UInt64] = [:]
-    /// ASCII strings already numbered, and their numbers, by slot (number + 1; 0 = empty).
-    private var asciiStrings: [String] = []
-    private var asciiNumbers: [UInt64] = []
+    private var packed: [Packed] = []
+    private var packedNumbers: [UInt64] = []
+    /// Index into `packed` + 1 per slot; 0 = empty.
     private var slots: [Int32] = Array(repeating: 0, count: 256)
     private var mask = 255
 
-    var count: Int { numbers.count }
-
     mutating func number(of text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        var bits: UInt8 = 0
-        for byte in text.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            bits |= byte
-        }
-        guard bits < 0x80 else { return general(text) }
-        hash ^= hash >> 29
-        var slot = Int(truncatingIfNeeded: hash) & mask
+        guard let key = TextInterner.pack(text) else { return general(text) }
+        var slot = TextInterner.slot(key) & mask
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { break }
-            if asciiStrings[entry - 1] == text { return asciiNumbers[entry - 1] }
+            if packed[entry - 1] == key { return packedNumbers[entry - 1] }
             slot = (slot + 1) & mask
         }
         let number = general(text)
-        asciiStrings.append(text)
-        asciiNumbers.append(number)
-        slots[slot] = Int32(truncatingIfNeeded: asciiStrings.count)
-        if asciiStrings.count * 2 > slots.count { grow() }
+        packed.append(key)
+        packedNumbers.append(number)
+        slots[slot] = Int32(truncatingIfNeeded: packed.count)
+        if packed.count * 2 > slots.count { grow() }
         return number
+    }
+
+    /// The packed form of an ASCII string of at most 16 bytes, else nil.
+    static func pack(_ text: String) -> Packed? {
+        let packed = text.utf8.withContiguousStorageIfAvailable { bytes -> Packed? in
+            guard bytes.count <= 16 else { return nil }
+            var low: UInt64 = 0, high: UInt64 = 0, bits: UInt8 = 0
+            for i in 0..<bytes.count {
+                let byte = bytes[i]
+                bits |= byte
+                if i < 8 { low |= UInt64(byte) << UInt64(8 * i) } else { high |= UInt64(byte) << UInt64(8 * (i - 8)) }
+            }
+            return bits < 0x80 ? Packed(low: low, high: high, length: bytes.count) : nil
+        }
+        return packed ?? nil
+    }
+
+    static func slot(_ key: Packed) -> Int {
+        var h = (key.low ^ (key.high &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(key.length)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        return Int(truncatingIfNeeded: h)
     }
 
     private mutating func general(_ text: String) -> UInt64 {
@@ -51,11 +70,8 @@ struct TextInterner {
         let capacity = slots.count * 2
         slots = Array(repeating: 0, count: capacity)
         mask = capacity - 1
-        for (index, text) in asciiStrings.enumerated() {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            hash ^= hash >> 29
-            var slot = Int(truncatingIfNeeded: hash) & mask
+        for (index, key) in packed.enumerated() {
+            var slot = TextInterner.slot(key) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(truncatingIfNeeded: index + 1)
         }

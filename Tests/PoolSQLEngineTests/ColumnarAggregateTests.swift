@@ -217,6 +217,36 @@ extension ColumnarAggregateTests {
         }
     }
 
+    /// Text keys group as the row path's `Value` hashing does: canonically equal spellings
+    /// together (the Kelvin sign and "K", precomposed and combining accents), long and empty
+    /// strings too.
+    @Test func textKeysGroupByCanonicalEquality() throws {
+        let table = MemoryTable(columns: [ColumnDefinition(name: "k", type: .text), ColumnDefinition(name: "i", type: .integer)])
+        let keys = ["\u{212A}", "K", "k", "e\u{301}", "\u{E9}", "", "a-very-long-ascii-pool-name", "a-very-long-ascii-pool-name",
+                    "sixteen-bytes-ok", "sixteen-bytes-ok", "seventeen-bytes-x", "K", "\u{E9}"]
+        try table.insert(contentsOf: keys.enumerated().map { [.text($0.element), .int(Int64($0.offset))] })
+        let tables: [String: any TableProvider] = ["t": table]
+        let sql = "SELECT k, count(*), sum(i), min(i) FROM t GROUP BY k"
+        #expect(try usesColumnar(sql, tables))
+        expectSame(sql, tables)
+        let rows = try run(sql, tables, columnar: true).get()
+        #expect(rows.count == 7)
+        #expect(rows.first == [.text("\u{212A}"), .int(3), .int(12), .int(0)])
+    }
+
+    /// Numeric literals next to double precision operands are folded to doubles at plan time;
+    /// the answers stay those of converting them per row.
+    @Test func numericLiteralsAgainstDoubles() throws {
+        let table = MemoryTable(columns: [ColumnDefinition(name: "x", type: .doublePrecision)])
+        try table.insert(contentsOf: [[.double(0.85)], [.double(0.8500000000000001)], [.null]])
+        let rows = try Harness.run("SELECT x > 0.85, x >= 0.85, 1.5 * x, x / 1.5, 0.1 + x FROM t", tables: ["t": table]).rows
+        #expect(rows == [
+            [.bool(false), .bool(true), .double(1.5 * 0.85), .double(0.85 / 1.5), .double(0.1 + 0.85)],
+            [.bool(true), .bool(true), .double(1.5 * 0.8500000000000001), .double(0.8500000000000001 / 1.5), .double(0.1 + 0.8500000000000001)],
+            [.null, .null, .null, .null, .null],
+        ])
+    }
+
     /// avg of integers (computed from an Int64 sum by the columnar path) against NUMERIC
     /// division of the same sum and count.
     @Test func integerAveragesMatchNumericDivision() throws {
