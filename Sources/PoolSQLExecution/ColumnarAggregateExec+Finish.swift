@@ -55,7 +55,30 @@ extension ColumnarAggregateExec {
         var qweight = w1 - w2
         if d1 <= d2 { qweight -= 1 }
         let scale = min(max(16 - qweight * 4, 0), 1000)
+        if let exact = roundedQuotient(sum, count, scale: scale) { return exact }
         return SQLNumeric(Decimal(sum) / Decimal(count), scale: scale).rounded(toPlaces: scale)
+    }
+
+    /// `sum / count` rounded half away from zero to `scale` places, in 128-bit integer
+    /// arithmetic (Foundation's Decimal division is slow); nil when the scaled numbers do not
+    /// fit, or the digits do not fit a Decimal significand built from one word. Decimal's
+    /// 38-digit quotient, rounded to the same `scale` (at most 20 significant digits here),
+    /// is the same number: the exact quotient's remainder is at least 1/(2·count) away from
+    /// a half unless it is exactly a half, far more than Decimal's error.
+    static func roundedQuotient(_ sum: Int64, _ count: Int64, scale: Int) -> SQLNumeric? {
+        guard count > 0, scale <= 36 else { return nil }
+        var power: Int128 = 1
+        for _ in 0..<scale { power *= 10 }
+        let (scaled, overflow) = Int128(sum.magnitude).multipliedReportingOverflow(by: power)
+        if overflow { return nil }
+        var quotient = scaled / Int128(count)
+        let remainder = scaled % Int128(count)
+        if remainder * 2 >= Int128(count) { quotient += 1 }
+        guard quotient <= Int128(UInt64.max) else { return nil }
+        let significand = Decimal(UInt64(quotient))
+        // A negative zero Decimal would be NaN.
+        let sign: FloatingPointSign = sum < 0 && quotient != 0 ? .minus : .plus
+        return SQLNumeric(Decimal(sign: sign, exponent: -scale, significand: significand), scale: scale)
     }
 
     /// The weight and value of an integer's leading base-10000 digit (as PostgreSQL stores

@@ -54,15 +54,21 @@ struct GroupKeyTable {
         }
     }
 
-    /// A multiply–xorshift mix of the words (keys are small integers and instants, so the
-    /// low bits alone would cluster).
+    /// The words mixed so every input bit reaches the low bits the slot is taken from (keys
+    /// are small integers and instants that differ only in middle bits).
     static func hash(_ key: UnsafeMutableBufferPointer<UInt64>, width: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-        for i in 0..<width {
-            h = (h ^ key[i]) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-        }
-        h &*= 0x94D0_49BB_1331_11EB
-        return h ^ (h >> 29)
+        for i in 0..<width { h = mix(h ^ key[i]) }
+        return h
+    }
+
+    /// MurmurHash3's 64-bit finaliser: a bijection with full avalanche.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var h = value
+        h ^= h >> 33
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        h &*= 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 33)
     }
 }

@@ -54,9 +54,7 @@ struct TextInterner {
     }
 
     static func slot(_ key: Packed) -> Int {
-        var h = (key.low ^ (key.high &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(key.length)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
-        return Int(truncatingIfNeeded: h)
+        Int(truncatingIfNeeded: GroupKeyTable.mix(key.low ^ GroupKeyTable.mix(key.high &+ UInt64(key.length))))
     }
 
     private mutating func general(_ text: String) -> UInt64 {

@@ -257,6 +257,14 @@ extension ColumnarAggregateTests {
             let magnitude: Int64 = [9, 99_999, 123_456_789, 1_000_000_000_000].randomElement(using: &random) ?? 9
             samples.append((0..<count).map { _ in Int64.random(in: -magnitude...magnitude, using: &random) })
         }
+        for size in [180, 999, 5_000] {
+            for magnitude: Int64 in [3, 1_000_000_000_000_000] {
+                samples.append((0..<size).map { _ in Int64.random(in: (magnitude / 3)...magnitude, using: &random) })
+                samples.append((0..<size).map { _ in Int64.random(in: -magnitude...(magnitude / 2), using: &random) })
+            }
+        }
+        samples.append([-1, 0, 0, 0])
+        samples.append([1, -2])
         let table = MemoryTable(columns: [ColumnDefinition(name: "g", type: .integer), ColumnDefinition(name: "b", type: .bigint)])
         var rows: [[Value]] = []
         for (g, sample) in samples.enumerated() { for b in sample { rows.append([.int(Int64(g)), .int(b)]) } }
