@@ -11,14 +11,40 @@ struct GroupKeyTable {
     private var slots: [Int32]
     private var mask: Int
 
+    /// A direct-mapped memo of recent lookups, by the low bits of the first word: rows of one
+    /// series often repeat their key (one pool's samples within one hour), and comparing a
+    /// few words beats hashing and probing. Group number + 1 per entry; 0 = empty.
+    private var recentKeys: [UInt64]
+    private var recentGroups: [Int32]
+    private static let recentSize = 64
+
     init(width: Int) {
         self.width = width
         slots = Array(repeating: 0, count: 1024)
         mask = 1023
+        recentKeys = Array(repeating: 0, count: GroupKeyTable.recentSize * width)
+        recentGroups = Array(repeating: 0, count: GroupKeyTable.recentSize)
     }
 
     /// The group of `key` (its first `width` words), added as the next group when new.
     mutating func group(of key: UnsafeMutableBufferPointer<UInt64>) -> (group: Int, isNew: Bool) {
+        let recent = Int(truncatingIfNeeded: key[0]) & (GroupKeyTable.recentSize - 1)
+        let remembered = Int(recentGroups[recent])
+        if remembered != 0 {
+            var equal = true
+            for i in 0..<width where recentKeys[recent * width + i] != key[i] {
+                equal = false
+                break
+            }
+            if equal { return (remembered - 1, false) }
+        }
+        let found = lookUp(key)
+        for i in 0..<width { recentKeys[recent * width + i] = key[i] }
+        recentGroups[recent] = Int32(truncatingIfNeeded: found.group + 1)
+        return found
+    }
+
+    private mutating func lookUp(_ key: UnsafeMutableBufferPointer<UInt64>) -> (group: Int, isNew: Bool) {
         var slot = Int(truncatingIfNeeded: GroupKeyTable.hash(key, width: width)) & mask
         while true {
             let entry = Int(slots[slot])
