@@ -67,15 +67,17 @@ public struct ColumnarAggregateExec: PhysicalOperator {
         // providers answer the scan request as usual.
         let rows: [[Value]]
         let positions: [Int]
+        // Every row must have this many values (a provider that returns another shape is an
+        // internal error, which the row path reports).
+        let width: Int
         if let memory = scan.provider as? MemoryTable, scan.filters.isEmpty, scan.limit == nil {
             rows = memory.rows
             positions = scan.outputIndices
-            let width = memory.schema.columns.count
-            if rows.contains(where: { $0.count != width }) { return nil }
+            width = memory.schema.columns.count
         } else {
             rows = try scan.provider.scan(scan.request)
             positions = Array(0..<scan.outputIndices.count)
-            if rows.contains(where: { $0.count != positions.count }) { return nil }
+            width = positions.count
         }
         var fractionValues: [Value] = []
         for expr in fractions {
@@ -90,7 +92,7 @@ public struct ColumnarAggregateExec: PhysicalOperator {
         var states = GroupStateColumns(measures: measures.count)
         var representatives: [Value] = []
         let grouped = try rows.withUnsafeBufferPointer { (all) throws(PoolSQLError) -> Bool in
-            try accumulate(all, keys: keyParts.map { $0.reading(positions) }, reads: measures.map { $0.reading(positions) },
+            try accumulate(all, width: width, keys: keyParts.map { $0.reading(positions) }, reads: measures.map { $0.reading(positions) },
                            states: &states, representatives: &representatives, context: context)
         }
         if !grouped { return nil }
@@ -99,7 +101,7 @@ public struct ColumnarAggregateExec: PhysicalOperator {
     }
 
     /// Folds every row into its group's state; false when a value needs the row path.
-    func accumulate(_ rows: UnsafeBufferPointer<[Value]>, keys: [KeyPart], reads: [Measure],
+    func accumulate(_ rows: UnsafeBufferPointer<[Value]>, width rowWidth: Int, keys: [KeyPart], reads: [Measure],
                     states: inout GroupStateColumns, representatives: inout [Value],
                     context: ExecutionContext) throws(PoolSQLError) -> Bool {
         let width = keys.count + 1
@@ -113,139 +115,144 @@ public struct ColumnarAggregateExec: PhysicalOperator {
 
         for r in 0..<rows.count {
             if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
-            let row = rows[r]
-            var base = 0
-            if !keys.isEmpty {
-                var nulls: UInt64 = 0
-                for i in 0..<keys.count {
-                    switch keys[i] {
-                    case let .integer(p):
-                        switch row[p] {
-                        case let .int(x): key[i] = UInt64(bitPattern: x)
-                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return false
-                        }
-                    case let .boolean(p):
-                        switch row[p] {
-                        case let .bool(b): key[i] = b ? 1 : 0
-                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return false
-                        }
-                    case let .text(p):
-                        switch row[p] {
-                        case let .text(s): key[i] = interner.number(of: s)
-                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return false
-                        }
-                    case let .timestamp(p, _):
-                        switch row[p] {
-                        case let .timestamp(t): key[i] = UInt64(bitPattern: t.microseconds)
-                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return false
-                        }
-                    case let .truncated(p, length, _):
-                        switch row[p] {
-                        case let .timestamp(t):
-                            // Floor to a multiple of the unit (the instant may be negative).
-                            let remainder = t.microseconds % length
-                            key[i] = UInt64(bitPattern: remainder < 0 ? t.microseconds - remainder - length : t.microseconds - remainder)
-                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return false
-                        }
-                    case let .truncatedToCalendar(p, unit, _):
-                        switch row[p] {
-                        case let .timestamp(t):
-                            let (name, type) = truncationUnits[unit]
-                            guard let truncated = try? ScalarFunction.truncatedMicroseconds(t.microseconds, unit: name, type: type)
-                            else { return false }
-                            key[i] = UInt64(bitPattern: truncated)
-                        case .null: key[i] = 0; nulls |= 1 << UInt64(i)
-                        default: return false
-                        }
-                    }
-                }
-                key[keys.count] = nulls
-                let found = table.group(of: key)
-                if found.isNew {
+            // Borrow the row in place: a copy of it would be retained and released per row.
+            let fits = rows[r].withUnsafeBufferPointer { row -> Bool in
+                if row.count != rowWidth { return false }
+                var base = 0
+                if !keys.isEmpty {
+                    var nulls: UInt64 = 0
                     for i in 0..<keys.count {
-                        representatives.append(keys[i].representative(row: row, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
+                        switch keys[i] {
+                        case let .integer(p):
+                            switch row[p] {
+                            case let .int(x): key[i] = UInt64(bitPattern: x)
+                            case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                            default: return false
+                            }
+                        case let .boolean(p):
+                            switch row[p] {
+                            case let .bool(b): key[i] = b ? 1 : 0
+                            case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                            default: return false
+                            }
+                        case let .text(p):
+                            switch row[p] {
+                            case let .text(s): key[i] = interner.number(of: s)
+                            case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                            default: return false
+                            }
+                        case let .timestamp(p, _):
+                            switch row[p] {
+                            case let .timestamp(t): key[i] = UInt64(bitPattern: t.microseconds)
+                            case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                            default: return false
+                            }
+                        case let .truncated(p, length, _):
+                            switch row[p] {
+                            case let .timestamp(t):
+                                // Floor to a multiple of the unit (the instant may be negative).
+                                let remainder = t.microseconds % length
+                                key[i] = UInt64(bitPattern: remainder < 0 ? t.microseconds - remainder - length : t.microseconds - remainder)
+                            case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                            default: return false
+                            }
+                        case let .truncatedToCalendar(p, unit, _):
+                            switch row[p] {
+                            case let .timestamp(t):
+                                let (name, type) = truncationUnits[unit]
+                                guard let truncated = try? ScalarFunction.truncatedMicroseconds(t.microseconds, unit: name, type: type)
+                                else { return false }
+                                key[i] = UInt64(bitPattern: truncated)
+                            case .null: key[i] = 0; nulls |= 1 << UInt64(i)
+                            default: return false
+                            }
+                        }
                     }
-                    states.addGroup()
+                    key[keys.count] = nulls
+                    let found = table.group(of: key)
+                    if found.isNew {
+                        for i in 0..<keys.count {
+                            representatives.append(keys[i].representative(row: row, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
+                        }
+                        states.addGroup()
+                    }
+                    base = found.group * measureCount
                 }
-                base = found.group * measureCount
-            }
-            let counts = states.counts, integers = states.integers, doubles = states.doubles, lists = states.lists
-            for m in 0..<measureCount {
-                let slot = base + m
-                switch reads[m] {
-                case .countStar:
-                    counts[slot] += 1
-                case let .count(p):
-                    if !row[p].isNull { counts[slot] += 1 }
-                case let .sumIntegers(p), let .avgIntegers(p):
-                    switch row[p] {
-                    case let .int(x):
-                        let (sum, overflow) = integers[slot].addingReportingOverflow(x)
-                        if overflow { return false }
-                        integers[slot] = sum
+                let counts = states.counts, integers = states.integers, doubles = states.doubles, lists = states.lists
+                for m in 0..<measureCount {
+                    let slot = base + m
+                    switch reads[m] {
+                    case .countStar:
                         counts[slot] += 1
-                    case .null: break
-                    default: return false
-                    }
-                case let .minIntegers(p):
-                    switch row[p] {
-                    case let .int(x):
-                        if counts[slot] == 0 || x < integers[slot] { integers[slot] = x }
-                        counts[slot] += 1
-                    case .null: break
-                    default: return false
-                    }
-                case let .maxIntegers(p):
-                    switch row[p] {
-                    case let .int(x):
-                        if counts[slot] == 0 || x > integers[slot] { integers[slot] = x }
-                        counts[slot] += 1
-                    case .null: break
-                    default: return false
-                    }
-                case let .sumDoubles(p), let .avgDoubles(p):
-                    switch row[p] {
-                    case let .double(x):
-                        // The row path starts from the first value (so -0 stays -0) and adds in
-                        // input order; non-finite sums are left to it.
-                        let sum = counts[slot] == 0 ? x : doubles[slot] + x
-                        if !sum.isFinite { return false }
-                        doubles[slot] = sum
-                        counts[slot] += 1
-                    case .null: break
-                    default: return false
-                    }
-                case let .minDoubles(p):
-                    switch row[p] {
-                    case let .double(x):
-                        if x.isNaN { return false }
-                        if counts[slot] == 0 || x < doubles[slot] { doubles[slot] = x }
-                        counts[slot] += 1
-                    case .null: break
-                    default: return false
-                    }
-                case let .maxDoubles(p):
-                    switch row[p] {
-                    case let .double(x):
-                        if x.isNaN { return false }
-                        if counts[slot] == 0 || x > doubles[slot] { doubles[slot] = x }
-                        counts[slot] += 1
-                    case .null: break
-                    default: return false
-                    }
-                case let .percentile(p, _):
-                    switch row[p] {
-                    case let .double(x): lists[slot].append(x)
-                    case .null: break
-                    default: return false
+                    case let .count(p):
+                        if !row[p].isNull { counts[slot] += 1 }
+                    case let .sumIntegers(p), let .avgIntegers(p):
+                        switch row[p] {
+                        case let .int(x):
+                            let (sum, overflow) = integers[slot].addingReportingOverflow(x)
+                            if overflow { return false }
+                            integers[slot] = sum
+                            counts[slot] += 1
+                        case .null: break
+                        default: return false
+                        }
+                    case let .minIntegers(p):
+                        switch row[p] {
+                        case let .int(x):
+                            if counts[slot] == 0 || x < integers[slot] { integers[slot] = x }
+                            counts[slot] += 1
+                        case .null: break
+                        default: return false
+                        }
+                    case let .maxIntegers(p):
+                        switch row[p] {
+                        case let .int(x):
+                            if counts[slot] == 0 || x > integers[slot] { integers[slot] = x }
+                            counts[slot] += 1
+                        case .null: break
+                        default: return false
+                        }
+                    case let .sumDoubles(p), let .avgDoubles(p):
+                        switch row[p] {
+                        case let .double(x):
+                            // The row path starts from the first value (so -0 stays -0) and adds in
+                            // input order; non-finite sums are left to it.
+                            let sum = counts[slot] == 0 ? x : doubles[slot] + x
+                            if !sum.isFinite { return false }
+                            doubles[slot] = sum
+                            counts[slot] += 1
+                        case .null: break
+                        default: return false
+                        }
+                    case let .minDoubles(p):
+                        switch row[p] {
+                        case let .double(x):
+                            if x.isNaN { return false }
+                            if counts[slot] == 0 || x < doubles[slot] { doubles[slot] = x }
+                            counts[slot] += 1
+                        case .null: break
+                        default: return false
+                        }
+                    case let .maxDoubles(p):
+                        switch row[p] {
+                        case let .double(x):
+                            if x.isNaN { return false }
+                            if counts[slot] == 0 || x > doubles[slot] { doubles[slot] = x }
+                            counts[slot] += 1
+                        case .null: break
+                        default: return false
+                        }
+                    case let .percentile(p, _):
+                        switch row[p] {
+                        case let .double(x): lists[slot].append(x)
+                        case .null: break
+                        default: return false
+                        }
                     }
                 }
+                return true
             }
+            if !fits { return false }
         }
         return true
     }
@@ -265,7 +272,7 @@ extension ColumnarAggregateExec.KeyPart {
     }
 
     /// The group's value of this part, as the row path's first row of the group shows it.
-    func representative(row: [Value], key: UInt64, isNull: Bool) -> Value {
+    func representative(row: UnsafeBufferPointer<Value>, key: UInt64, isNull: Bool) -> Value {
         if isNull { return .null }
         switch self {
         case let .integer(p), let .boolean(p), let .text(p):

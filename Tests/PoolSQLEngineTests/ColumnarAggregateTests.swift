@@ -180,6 +180,12 @@ import Testing
         #expect(try usesColumnar("SELECT k, sum(v) FROM m GROUP BY k", mixedTables))
         expectSame("SELECT k, sum(v), count(*) FROM m GROUP BY k", mixedTables)
         expectSame("SELECT v, count(*) FROM m GROUP BY v", mixedTables)
+
+        // A provider returning rows of the wrong width: the row path's internal error.
+        let ragged: [String: any TableProvider] = ["r": RaggedTable()]
+        #expect(try usesColumnar("SELECT k, count(*) FROM r GROUP BY k", ragged))
+        expectSame("SELECT k, count(*) FROM r GROUP BY k", ragged)
+        #expect(throws: PoolSQLError.self) { try run("SELECT k, count(*) FROM r GROUP BY k", ragged, columnar: true).get() }
     }
 }
 
@@ -298,5 +304,15 @@ final class MixedTable: TableProvider {
         let rows: [[Value]] = [[.text("a"), .int(1)], [.text("a"), .text("2")], [.text("b"), .double(2.5)], [.text("b"), .int(3)]]
         guard let projection = request.projection else { return rows }
         return rows.map { row in projection.map { row[$0] } }
+    }
+}
+
+/// A provider whose second row lacks a column.
+final class RaggedTable: TableProvider {
+    let schema = TableSchema(columns: [ColumnDefinition(name: "k", type: .text), ColumnDefinition(name: "v", type: .integer)])
+    func scan(_ request: ScanRequest) throws(PoolSQLError) -> [[Value]] {
+        let rows: [[Value]] = [[.text("a"), .int(1)], [.text("a")]]
+        guard let projection = request.projection else { return rows }
+        return rows.map { row in projection.map { $0 < row.count ? row[$0] : .null } }.enumerated().map { $0.offset == 1 ? [] : $0.element }
     }
 }
