@@ -7,7 +7,7 @@
 /// time, goes through a `Dictionary<String, UInt64>` (normalising hashing), so a non-ASCII
 /// spelling canonically equal to an ASCII one (the Kelvin sign and "K") gets the same number.
 struct TextInterner {
-    /// A short ASCII string's bytes, little-endian in two words, and its length.
+    /// A short ASCII string's bytes in two words (zero-padded), and its length.
     struct Packed: Equatable {
         var low: UInt64
         var high: UInt64
@@ -42,13 +42,11 @@ struct TextInterner {
     static func pack(_ text: String) -> Packed? {
         let packed = text.utf8.withContiguousStorageIfAvailable { bytes -> Packed? in
             guard bytes.count <= 16 else { return nil }
-            var low: UInt64 = 0, high: UInt64 = 0, bits: UInt8 = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                bits |= byte
-                if i < 8 { low |= UInt64(byte) << UInt64(8 * i) } else { high |= UInt64(byte) << UInt64(8 * (i - 8)) }
-            }
-            return bits < 0x80 ? Packed(low: low, high: high, length: bytes.count) : nil
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+            // ASCII: no byte has its high bit set.
+            guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+            return Packed(low: words.0, high: words.1, length: bytes.count)
         }
         return packed ?? nil
     }

@@ -253,6 +253,19 @@ extension ColumnarAggregateTests {
         ])
     }
 
+    /// to_char with only numeric fields (written byte by byte) prints as PostgreSQL does.
+    @Test func toCharDigitTemplates() throws {
+        let rows = try Harness.run("""
+            SELECT to_char(TIMESTAMP '0900-01-02 03:04:05', 'YYYY-MM-DD HH24:MI:SS'),
+                   to_char(TIMESTAMP '2026-11-28 23:59:00', 'YYYY-MM-DD HH24:MI'),
+                   to_char(TIMESTAMP '2026-11-28 07:08:09', 'yyyy/mm/dd "at" hh24.mi.ss'),
+                   to_char(TIMESTAMP '2026-11-28 07:08:09', 'FMMM-DD HH24th'),
+                   to_char(INTERVAL '25 hours 3 minutes', 'HH24:MI')
+            """).rows
+        #expect(rows == [[.text("0900-01-02 03:04:05"), .text("2026-11-28 23:59"), .text("2026/11/28 at 07.08.09"),
+                          .text("11-28 07th"), .text("25:03")]])
+    }
+
     /// avg of integers (computed from an Int64 sum by the columnar path) against NUMERIC
     /// division of the same sum and count.
     @Test func integerAveragesMatchNumericDivision() throws {
