@@ -97,6 +97,22 @@ extension AggregateExec {
         }
         let first = ascending ? low : count - 1 - high
         let second = ascending ? high : count - 1 - low
+        let read = { (smaller: Double, larger: Double) -> Value? in
+            try? percentile(function, fraction, count: count) { position in
+                (ascending ? position : count - 1 - position) == first ? .double(smaller) : .double(larger)
+            }
+        }
+        // High or low percentiles (p95, p5) need only a few extreme values: keep the largest
+        // (or smallest) few in a small sorted buffer, one comparison for most keys.
+        let extremes = 32
+        if count - first <= extremes {
+            let top = largest(count - first, of: doubles)
+            return read(top[0], top.count > 1 ? top[1] : top[0])
+        }
+        if second < extremes {
+            let bottom = smallest(second + 1, of: doubles)
+            return read(bottom[first], bottom[second])
+        }
         return doubles.withUnsafeMutableBufferPointer { buffer -> Value? in
             // Hoare partitioning around a median of three until position `first` holds the value
             // an ascending sort would put there, smaller-or-equal values before it and
@@ -123,10 +139,39 @@ extension AggregateExec {
                 larger = buffer[second]
                 for k in (first + 1)..<count where buffer[k] < larger { larger = buffer[k] }
             }
-            return try? percentile(function, fraction, count: count) { position in
-                (ascending ? position : count - 1 - position) == first ? .double(smaller) : .double(larger)
-            }
+            return read(smaller, larger)
         }
+    }
+
+    /// The `m` largest values in ascending order (m ≥ 1, no NaN among the values).
+    static func largest(_ m: Int, of values: [Double]) -> [Double] {
+        var top = Array(values.prefix(m))
+        top.sort()
+        for x in values.dropFirst(m) where x > top[0] {
+            // Drop the smallest kept value and insert x in order.
+            var i = 0
+            while i + 1 < m, top[i + 1] < x {
+                top[i] = top[i + 1]
+                i += 1
+            }
+            top[i] = x
+        }
+        return top
+    }
+
+    /// The `m` smallest values in ascending order (m ≥ 1, no NaN among the values).
+    static func smallest(_ m: Int, of values: [Double]) -> [Double] {
+        var bottom = Array(values.prefix(m))
+        bottom.sort()
+        for x in values.dropFirst(m) where x < bottom[m - 1] {
+            var i = m - 1
+            while i > 0, bottom[i - 1] > x {
+                bottom[i] = bottom[i - 1]
+                i -= 1
+            }
+            bottom[i] = x
+        }
+        return bottom
     }
 
     /// `fraction` (a double or an array of them) applied to `count` sorted values.
