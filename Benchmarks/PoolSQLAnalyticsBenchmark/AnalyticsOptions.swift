@@ -22,13 +22,17 @@ struct AnalyticsOptions {
     var resultPath: String?
     /// Stop after this many data rows (for profiling on a smaller data set).
     var rowLimit: Int?
+    /// Plan GROUP BY with the row-at-a-time AggregateExec only (no columnar aggregate), to
+    /// measure what the columnar path gains.
+    var rowPath = false
 
     static let usage = """
         usage: PoolSQLAnalyticsBenchmark --csv FILE --query NAME=FILE [--query NAME=FILE ...]
                                          [--runs N] [--warmups N] [--result FILE] [--limit ROWS]
+                                         [--row-path]
         Loads the metrics-history CSV into an in-memory table named metrics_history, tries each
         query in order, times the first one PoolSQL can run (median of --runs after --warmups),
-        and prints one JSON object on stdout.
+        and prints one JSON object on stdout. --row-path turns the columnar GROUP BY off.
         """
 
     static func parse(_ arguments: [String]) throws -> AnalyticsOptions {
@@ -57,6 +61,7 @@ struct AnalyticsOptions {
             case "--warmups": options.warmups = try positive(value(for: argument), argument, allowZero: true)
             case "--result": options.resultPath = try value(for: argument)
             case "--limit": options.rowLimit = try positive(value(for: argument), argument)
+            case "--row-path": options.rowPath = true
             case "-h", "--help": throw HelpRequested()
             default: throw UsageError(description: "unknown argument \(argument)\n\(usage)")
             }

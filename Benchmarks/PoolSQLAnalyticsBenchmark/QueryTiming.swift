@@ -9,13 +9,14 @@ import PoolSQLSyntax
 struct QueryTiming {
     let catalog: StaticCatalog
     let context: ExecutionContext
+    var planner = PhysicalPlanner()
 
     /// Parses, plans and runs `sql` once.
     func run(_ sql: String) throws(PoolSQLError) -> ResultSet {
         guard case let .query(query) = try Parser.parseStatement(sql) else {
             throw PoolSQLError(.syntaxError, "the benchmark query file does not hold a query")
         }
-        return try QueryExecutor.execute(query: query, catalog: catalog, context: context)
+        return try QueryExecutor.execute(query: query, catalog: catalog, context: context, planner: planner)
     }
 
     /// Wall-clock milliseconds of each timed run (after `warmups` untimed ones) and the last result.

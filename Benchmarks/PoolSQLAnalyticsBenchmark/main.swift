@@ -41,7 +41,8 @@ func runBenchmark() throws {
 
     let timing = QueryTiming(
         catalog: StaticCatalog(tables: ["metrics_history": table]),
-        context: ExecutionContext(statementTimestamp: Timestamp(fields: .init(year: 2026, month: 1, day: 15, hour: 12))))
+        context: ExecutionContext(statementTimestamp: Timestamp(fields: .init(year: 2026, month: 1, day: 15, hour: 12))),
+        planner: PhysicalPlanner(columnarAggregates: !options.rowPath))
     var report = AnalyticsReport(rowsLoaded: rowsLoaded, loadMilliseconds: loadMilliseconds)
 
     for candidate in options.queries {

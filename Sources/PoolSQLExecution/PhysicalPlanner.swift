@@ -3,7 +3,13 @@ import PoolSQLPlanner
 
 /// Turns an optimized logical plan into executable operators.
 public struct PhysicalPlanner: Sendable {
-    public init() {}
+    /// Whether GROUP BY over a table scan may use `ColumnarAggregateExec` (off: always the
+    /// row-at-a-time `AggregateExec`, for comparing the two).
+    public var columnarAggregates: Bool
+
+    public init(columnarAggregates: Bool = true) {
+        self.columnarAggregates = columnarAggregates
+    }
 
     public func plan(_ logical: LogicalPlan) -> any PhysicalOperator {
         switch logical {
@@ -32,7 +38,11 @@ public struct PhysicalPlanner: Sendable {
         case let .setOperation(type, all, left, right):
             return SetOperationExec(type: type, all: all, left: plan(left), right: plan(right))
         case let .aggregate(groups, aggregates, columns, input):
-            return AggregateExec(groups: groups, aggregates: aggregates, columns: columns, input: plan(input))
+            let rowPath = AggregateExec(groups: groups, aggregates: aggregates, columns: columns, input: plan(input))
+            // Over a plain table scan, with GROUP BY values and aggregates of simple kinds, the
+            // columnar operator computes the same result on typed values.
+            if columnarAggregates, let columnar = ColumnarAggregateExec.make(rowPath, input: input) { return columnar }
+            return rowPath
         }
     }
 }

@@ -6,9 +6,10 @@ import PoolSQLSyntax
 /// The one-call entry points the façade uses: plan, optimize, execute or explain a query.
 public enum QueryExecutor {
     /// Binds, optimizes and runs `query`.
-    public static func execute(query: Query, catalog: any Catalog, context: ExecutionContext) throws(PoolSQLError) -> ResultSet {
+    public static func execute(query: Query, catalog: any Catalog, context: ExecutionContext,
+                               planner: PhysicalPlanner = PhysicalPlanner()) throws(PoolSQLError) -> ResultSet {
         let plan = try optimizedPlan(query: query, catalog: catalog, context: context)
-        let physical = PhysicalPlanner().plan(plan)
+        let physical = planner.plan(plan)
         let rows = try physical.execute(withSubqueries(context))
         return ResultSet(columns: plan.columns.map { (name: $0.name, type: $0.type) }, rows: rows)
     }

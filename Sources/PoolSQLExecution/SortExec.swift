@@ -19,9 +19,12 @@ public struct SortExec: PhysicalOperator {
             keyed.append((values, position))
         }
         try context.checkCancellation()
+        // The directions only: copying a SortKey (and its expression) per comparison would
+        // retain and release it every time.
+        let directions = keys.map { (ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
         keyed.sort { a, b in
-            for (i, key) in keys.enumerated() {
-                let c = SortExec.compare(a.keys[i], b.keys[i], key)
+            for i in 0..<directions.count {
+                let c = SortExec.compare(a.keys[i], b.keys[i], ascending: directions[i].ascending, nullsFirst: directions[i].nullsFirst)
                 if c != 0 { return c < 0 }
             }
             return a.position < b.position
@@ -30,13 +33,17 @@ public struct SortExec: PhysicalOperator {
     }
 
     static func compare(_ a: Value, _ b: Value, _ key: SortKey) -> Int {
+        compare(a, b, ascending: key.ascending, nullsFirst: key.nullsFirst)
+    }
+
+    static func compare(_ a: Value, _ b: Value, ascending: Bool, nullsFirst: Bool) -> Int {
         switch (a.isNull, b.isNull) {
         case (true, true): return 0
-        case (true, false): return key.nullsFirst ? -1 : 1
-        case (false, true): return key.nullsFirst ? 1 : -1
+        case (true, false): return nullsFirst ? -1 : 1
+        case (false, true): return nullsFirst ? 1 : -1
         case (false, false):
             let c = Value.sortCompare(a, b)
-            return key.ascending ? c : -c
+            return ascending ? c : -c
         }
     }
 }

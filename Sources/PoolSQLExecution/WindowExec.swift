@@ -44,10 +44,13 @@ public struct WindowExec: PhysicalOperator {
             zip(sortKeys[a], sortKeys[b]).allSatisfy { Value.sortCompare($0, $1) == 0 }
         }
         var out = [Value](repeating: .null, count: rows.count)
+        // The directions only, so comparisons do not copy (retain) the sort expressions.
+        let directions = call.orderBy.map { (ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
         for partition in partitions {
             let ordered = partition.enumerated().sorted { a, b in
-                for (k, key) in call.orderBy.enumerated() {
-                    let c = SortExec.compare(sortKeys[a.element][k], sortKeys[b.element][k], key)
+                for k in 0..<directions.count {
+                    let c = SortExec.compare(sortKeys[a.element][k], sortKeys[b.element][k],
+                                             ascending: directions[k].ascending, nullsFirst: directions[k].nullsFirst)
                     if c != 0 { return c < 0 }
                 }
                 return a.offset < b.offset

@@ -34,6 +34,24 @@ struct ConstantFolding {
                 // Keep the node; see the type comment.
             }
         }
-        return expr.mapChildren { (child: BoundExpr) -> BoundExpr in fold(child) }
+        return ConstantFolding.numericLiteralsAsDoubles(expr.mapChildren { (child: BoundExpr) -> BoundExpr in fold(child) })
+    }
+
+    /// A NUMERIC literal compared with, or in double precision arithmetic with, a double
+    /// precision operand is converted to double on every evaluation (`x > 0.85`, `1.5 * x`);
+    /// converting it once here gives the same double (`Value.asDouble`) and the same results.
+    static func numericLiteralsAsDoubles(_ expr: BoundExpr) -> BoundExpr {
+        func asDouble(_ side: BoundExpr, other: BoundExpr) -> BoundExpr {
+            guard case let .literal(.numeric(n), _) = side, other.type == .doublePrecision else { return side }
+            return .literal(.double(n.doubleValue), .doublePrecision)
+        }
+        switch expr {
+        case let .comparison(op, l, r):
+            return .comparison(op, asDouble(l, other: r), asDouble(r, other: l))
+        case let .arithmetic(op, l, r, type, range) where type == .doublePrecision:
+            return .arithmetic(op, asDouble(l, other: r), asDouble(r, other: l), type: type, range: range)
+        default:
+            return expr
+        }
     }
 }

@@ -127,6 +127,7 @@ struct DateTimeTemplate {
     }
 
     func format(_ f: Fields) -> String {
+        if let digits = formatDigitFields(f) { return digits }
         var out = ""
         for item in items {
             switch item {
@@ -135,6 +136,47 @@ struct DateTimeTemplate {
             }
         }
         return out
+    }
+
+    /// The common dashboard templates (`YYYY-MM-DD HH24:MI`, …: zero-padded numeric fields of
+    /// a timestamp between literals) written as bytes, without `render`'s per-field strings;
+    /// nil for any other template or value, which `format` renders field by field.
+    private func formatDigitFields(_ f: Fields) -> String? {
+        if f.isInterval { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        for item in items {
+            switch item {
+            case let .literal(text):
+                bytes.append(contentsOf: text.utf8)
+            case let .field(keyword, fillMode, suffix):
+                guard !fillMode, suffix == nil else { return nil }
+                let value: Int, width: Int
+                switch keyword {
+                case "YYYY", "yyyy":
+                    // Years before 1 print as BC years: the general path.
+                    guard f.year >= 1 else { return nil }
+                    value = f.year; width = 4
+                case "MM", "mm": value = f.month; width = 2
+                case "DD", "dd": value = f.day; width = 2
+                case "HH24", "hh24": value = f.hour; width = 2
+                case "MI", "mi": value = f.minute; width = 2
+                case "SS", "ss": value = f.second; width = 2
+                default: return nil
+                }
+                guard value >= 0 else { return nil }
+                // Zero-padded to the width; a wider value prints whole, as `pad` does.
+                var digits: [UInt8] = []
+                var rest = value
+                repeat {
+                    digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                    rest /= 10
+                } while rest > 0
+                for _ in digits.count..<max(width, digits.count) { bytes.append(UInt8(ascii: "0")) }
+                bytes.append(contentsOf: digits.reversed())
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func pad(_ value: Int, _ width: Int, fillMode: Bool) -> String {

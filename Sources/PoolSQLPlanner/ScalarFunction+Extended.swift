@@ -170,6 +170,25 @@ extension ScalarFunction {
         return (year, (thursday - firstDay) / 7 + 1)
     }
 
+    /// `date_trunc(unit, ts)` on the instant alone, for the columnar executor: units of fixed
+    /// length (up to a day; timestamps have no time zone or leap seconds here) by flooring the
+    /// microseconds, which is what the calendar-field path below gives for them; longer units
+    /// through that path. `unit` must already be lower-case.
+    public static func truncatedMicroseconds(_ microseconds: Int64, unit: String, type: DataType) throws(PoolSQLError) -> Int64 {
+        let length: Int64
+        switch unit {
+        case "microseconds": return microseconds
+        case "milliseconds": length = 1_000
+        case "second": length = 1_000_000
+        case "minute": length = 60_000_000
+        case "hour": length = 3_600_000_000
+        case "day": length = 86_400_000_000
+        default: return try truncate(Timestamp(microseconds: microseconds), to: unit, type: type).microseconds
+        }
+        let remainder = microseconds % length
+        return remainder < 0 ? microseconds - remainder - length : microseconds - remainder
+    }
+
     /// `date_trunc('hour', ts)`: the start of the unit containing `t`.
     static func truncate(_ t: Timestamp, to unit: String, type: DataType) throws(PoolSQLError) -> Timestamp {
         var f = t.fields
