@@ -27,28 +27,7 @@ extension Session {
         let targets = try Session.targetColumns(copy.columns, of: table, tableName: name)
         let columns = table.schema.columns
         let defaults = catalog.relations.defaults[name] ?? [:]
-        let text = try Session.readFile(copy.path)
-        var records: [CSVRecord]
-        do {
-            records = try CSVReader(delimiter: options.delimiter).records(text)
-        } catch {
-            throw PoolSQLError(error.code, error.message, detail: "COPY \(name), \(error.detail ?? "")")
-        }
-        if options.header != .absent, let header = records.first {
-            if options.header == .match {
-                let expected = targets.map { columns[$0].name }
-                let got = header.fields.map(\.text)
-                guard got.count == expected.count else {
-                    throw PoolSQLError(.badCopyFileFormat, "wrong number of fields in header line: got \(got.count), expected \(expected.count)",
-                                       detail: "COPY \(name), line \(header.line)")
-                }
-                for (i, (g, e)) in zip(got, expected).enumerated() where g != e {
-                    throw PoolSQLError(.badCopyFileFormat, "column name mismatch in header line field \(i + 1): got \"\(g)\", expected \"\(e)\"",
-                                       detail: "COPY \(name), line \(header.line)")
-                }
-            }
-            records.removeFirst()
-        }
+        let records = try Session.copyRecords(copy.path, options: options, columnNames: targets.map { columns[$0].name }, table: name)
         var rows: [[Value]] = []
         var lines: [Int] = []
         rows.reserveCapacity(records.count)
@@ -134,5 +113,35 @@ extension Session {
             throw PoolSQLError(.characterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\" in file \"\(path)\"")
         }
         return text
+    }
+}
+
+extension Session {
+    /// The data records of a CSV file for `COPY table FROM`: parsed with the options'
+    /// delimiter, the header line checked (`HEADER match`: names and count must be
+    /// `columnNames`) and dropped. Errors name the table and the line.
+    static func copyRecords(_ path: String, options: CopyOptions, columnNames: [String], table name: String) throws(PoolSQLError) -> [CSVRecord] {
+        let text = try Session.readFile(path)
+        var records: [CSVRecord]
+        do {
+            records = try CSVReader(delimiter: options.delimiter).records(text)
+        } catch {
+            throw PoolSQLError(error.code, error.message, detail: "COPY \(name), \(error.detail ?? "")")
+        }
+        if options.header != .absent, let header = records.first {
+            if options.header == .match {
+                let got = header.fields.map(\.text)
+                guard got.count == columnNames.count else {
+                    throw PoolSQLError(.badCopyFileFormat, "wrong number of fields in header line: got \(got.count), expected \(columnNames.count)",
+                                       detail: "COPY \(name), line \(header.line)")
+                }
+                for (i, (g, e)) in zip(got, columnNames).enumerated() where g != e {
+                    throw PoolSQLError(.badCopyFileFormat, "column name mismatch in header line field \(i + 1): got \"\(g)\", expected \"\(e)\"",
+                                       detail: "COPY \(name), line \(header.line)")
+                }
+            }
+            records.removeFirst()
+        }
+        return records
     }
 }

@@ -18,27 +18,7 @@ extension Session {
         let name = Session.metricsTableName
         let columns = Session.metricsSchema.columns
         let targets = try Session.metricsTargets(copy.columns, verb: "COPY")
-        var records: [CSVRecord]
-        do {
-            records = try CSVReader(delimiter: options.delimiter).records(try Session.readFile(copy.path))
-        } catch {
-            throw PoolSQLError(error.code, error.message, detail: "COPY \(name), \(error.detail ?? "")")
-        }
-        if options.header != .absent, let header = records.first {
-            if options.header == .match {
-                let expected = targets.map { columns[$0].name }
-                let got = header.fields.map(\.text)
-                guard got.count == expected.count else {
-                    throw PoolSQLError(.badCopyFileFormat, "wrong number of fields in header line: got \(got.count), expected \(expected.count)",
-                                       detail: "COPY \(name), line \(header.line)")
-                }
-                for (i, (g, e)) in zip(got, expected).enumerated() where g != e {
-                    throw PoolSQLError(.badCopyFileFormat, "column name mismatch in header line field \(i + 1): got \"\(g)\", expected \"\(e)\"",
-                                       detail: "COPY \(name), line \(header.line)")
-                }
-            }
-            records.removeFirst()
-        }
+        let records = try Session.copyRecords(copy.path, options: options, columnNames: targets.map { columns[$0].name }, table: name)
         let instanceID = engine.metricsHistory.sampler.instanceID
         var samples: [MetricsSample] = []
         samples.reserveCapacity(records.count)

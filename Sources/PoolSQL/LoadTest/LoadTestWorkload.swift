@@ -146,25 +146,6 @@ struct LoadTestWorkload: Sendable {
 
 /// JSON text for command documents.
 enum JSONText {
-    /// `value` as a JSON string literal.
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `value` as a JSON string literal (the MongoDB store's writer does the escaping).
+    static func string(_ value: String) -> String { ExtendedJSON.string(value).serialized }
 }
