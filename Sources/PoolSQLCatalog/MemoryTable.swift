@@ -3,20 +3,48 @@ import Synchronization
 
 /// An in-memory table: test fixtures now, user tables later. It applies every pushable filter
 /// exactly, honours projection and limit, and can be appended to from any thread.
+///
+/// Besides its rows it keeps every column as a `TypedColumn` (typed vector and null bitmap),
+/// updated under the same lock, for operators that read columns instead of rows
+/// (`columnarSnapshot()`).
 public final class MemoryTable: TableProvider {
     public let schema: TableSchema
-    private let storage: Mutex<[[Value]]>
+    private let storage: Mutex<Contents>
+
+    /// The rows and the same values column by column.
+    private struct Contents {
+        var rows: [[Value]]
+        var columns: [TypedColumn]
+        /// False once a row of another width than the schema's was added (only `init(rows:)`
+        /// takes rows unchecked): columns could not stand for such rows.
+        var regular = true
+
+        mutating func append(contentsOf added: [[Value]]) {
+            if regular, added.contains(where: { $0.count != columns.count }) { regular = false }
+            for c in columns.indices {
+                for row in added { columns[c].append(c < row.count ? row[c] : .null) }
+            }
+            rows.append(contentsOf: added)
+        }
+    }
 
     public init(schema: TableSchema, rows: [[Value]] = []) {
         self.schema = schema
-        self.storage = Mutex(rows)
+        var contents = Contents(rows: [], columns: schema.columns.map { TypedColumn(type: $0.type) })
+        contents.append(contentsOf: rows)
+        self.storage = Mutex(contents)
     }
 
     public convenience init(columns: [ColumnDefinition], rows: [[Value]] = []) {
         self.init(schema: TableSchema(columns: columns), rows: rows)
     }
 
-    public var rows: [[Value]] { storage.withLock { $0 } }
+    public var rows: [[Value]] { storage.withLock { $0.rows } }
+
+    /// Every column as typed values, as of one moment (consistent with each other: all have the
+    /// same `count`, that of `rows` at that moment); nil when some row does not have one value
+    /// per column.
+    public func columnarSnapshot() -> [TypedColumn]? { storage.withLock { $0.regular ? $0.columns : nil } }
 
     /// Appends a row, converting each value to its column's type (as an assignment:
     /// `'42'` into an INTEGER column is 42, too long text for VARCHAR(n) is 22001) and
@@ -37,7 +65,7 @@ public final class MemoryTable: TableProvider {
             }
             converted.append(try value.cast(to: column.type))
         }
-        storage.withLock { $0.append(converted) }
+        storage.withLock { $0.append(contentsOf: [converted]) }
     }
 
     /// Appends every row or none: all are converted and checked (as `insert(_:)` does) before

@@ -63,7 +63,32 @@ public struct ColumnarAggregateExec: PhysicalOperator {
     /// The result, or nil when the row path has to compute it.
     func executeTyped(_ context: ExecutionContext) throws(PoolSQLError) -> [[Value]]? {
         try context.checkCancellation()
-        // A memory table's own rows are read in place (no projected copy per row); other
+        var fractionValues: [Value] = []
+        for expr in fractions {
+            guard let expr else { fractionValues.append(.null); continue }
+            // The fraction is a constant; one that is NULL or fails is the row path's to report.
+            guard let fraction = try? expr.evaluate(row: [], context: context) else { return nil }
+            switch fraction {
+            case .double, .array: fractionValues.append(fraction)
+            default: return nil
+            }
+        }
+        // A memory table's typed columns are read directly, when they hold what the query reads.
+        if let memory = scan.provider as? MemoryTable, scan.filters.isEmpty, scan.limit == nil,
+           let columns = memory.columnarSnapshot(), !columns.isEmpty {
+            let keys = keyParts.map { $0.reading(scan.outputIndices) }
+            let reads = measures.map { $0.reading(scan.outputIndices) }
+            if ColumnarAggregateExec.fits(keys, reads, columns) {
+                var states = GroupStateColumns(measures: measures.count)
+                var representatives: [Value] = []
+                guard try accumulateColumns(columns, keys: keys, reads: reads, states: &states,
+                                            representatives: &representatives, context: context)
+                else { return nil }
+                try context.checkCancellation()
+                return try finish(states: &states, representatives: representatives, fractions: fractionValues)
+            }
+        }
+        // Otherwise a memory table's own rows are read in place (no projected copy per row); other
         // providers answer the scan request as usual.
         let rows: [[Value]]
         let positions: [Int]
@@ -78,16 +103,6 @@ public struct ColumnarAggregateExec: PhysicalOperator {
             rows = try scan.provider.scan(scan.request)
             positions = Array(0..<scan.outputIndices.count)
             width = positions.count
-        }
-        var fractionValues: [Value] = []
-        for expr in fractions {
-            guard let expr else { fractionValues.append(.null); continue }
-            // The fraction is a constant; one that is NULL or fails is the row path's to report.
-            guard let fraction = try? expr.evaluate(row: [], context: context) else { return nil }
-            switch fraction {
-            case .double, .array: fractionValues.append(fraction)
-            default: return nil
-            }
         }
         var states = GroupStateColumns(measures: measures.count)
         var representatives: [Value] = []

@@ -300,6 +300,85 @@ extension ColumnarAggregateTests {
     }
 }
 
+/// MemoryTable's typed columns (`columnarSnapshot()`), which the columnar path reads instead of
+/// the rows when they hold what the query reads.
+extension ColumnarAggregateTests {
+    /// Row `r` of a typed column as a `Value`; nil for an untyped column.
+    static func value(_ column: TypedColumn, _ r: Int) -> Value? {
+        if column.isNull(r) { return .null }
+        switch column.kind {
+        case .untyped: return nil
+        case .integer: return .int(column.integers[r])
+        case .double: return .double(column.doubles[r])
+        case .boolean: return .bool(column.integers[r] != 0)
+        case let .timestamp(kind): return .timestamp(Timestamp(microseconds: column.integers[r], kind: kind))
+        case .text: return .text(column.dictionary[Int(column.textIDs[r])])
+        }
+    }
+
+    @Test func typedColumnsHoldTheRows() throws {
+        let table = try Self.randomTable(rows: 1_000, seed: 9, nullShare: 0.2)
+        // More rows one at a time, as INSERT adds them.
+        try table.insert([.int(1), .text("pool-z"), .bool(true), .null, .null, .null, .int(2), .int(3), .double(-0.0), .null])
+        try table.insert([.null, .null, .null, .timestamp(Timestamp(microseconds: -1)), .null, .null, .null, .null, .null, .text("n")])
+        let rows = table.rows
+        let columns = try #require(table.columnarSnapshot())
+        #expect(columns.count == Self.columns.count)
+        for (c, column) in columns.enumerated() {
+            #expect(column.kind != .untyped, "column \(c)")
+            #expect(column.count == rows.count)
+            #expect(column.nullCount == rows.filter { $0[c].isNull }.count)
+            let values = (0..<column.count).map { Self.value(column, $0) }
+            #expect(values == rows.map { $0[c] }, "column \(c)")
+            // Same sign of zero, same timestamp kind: the descriptions agree too.
+            #expect(values.map { $0?.description } == rows.map { $0[c].description }, "column \(c)")
+        }
+        // A snapshot is a value: later inserts do not change it.
+        try table.insert(Array(repeating: Value.null, count: 6) + [.int(5), .int(6), .double(1), .null])
+        #expect(columns[0].count == rows.count)
+        #expect(table.columnarSnapshot()?[0].count == rows.count + 1)
+        #expect(throws: PoolSQLError.self) { try table.insert(contentsOf: [[.int(1)]]) }
+        #expect(table.columnarSnapshot()?[0].count == rows.count + 1)
+    }
+
+    /// Values a typed column cannot hold (rows given to `init(rows:)` unconverted, a timestamp
+    /// of another kind, text spelled differently from a canonically equal one) leave that
+    /// column to the rows; rows of the wrong width leave the whole table to them.
+    @Test func columnsThatCannotBeTypedUseTheRows() throws {
+        let columns = [ColumnDefinition(name: "k", type: .text), ColumnDefinition(name: "v", type: .integer),
+                       ColumnDefinition(name: "ts", type: .timestamp), ColumnDefinition(name: "x", type: .doublePrecision)]
+        let odd = MemoryTable(columns: columns, rows: [
+            [.text("a"), .int(1), .timestamp(Timestamp(microseconds: 0)), .double(1)],
+            [.text("a"), .text("2"), .timestamp(Timestamp(microseconds: 5, kind: .date)), .int(2)],
+            [.text("b"), .double(2.5), .null, .double(3)],
+            [.text("\u{E9}"), .int(3), .timestamp(Timestamp(microseconds: 3_600_000_000)), .null],
+            [.text("e\u{301}"), .int(4), .timestamp(Timestamp(microseconds: 1)), .double(4)],
+        ])
+        let kinds = try #require(odd.columnarSnapshot()).map(\.kind)
+        #expect(kinds == [.untyped, .untyped, .untyped, .untyped])
+        let tables: [String: any TableProvider] = ["t": odd]
+        for sql in ["SELECT k, sum(v), count(*), count(x) FROM t GROUP BY k", "SELECT date_trunc('hour', ts), count(v) FROM t GROUP BY 1",
+                    "SELECT k, sum(x) FROM t GROUP BY k", "SELECT count(*), count(k), min(v) FROM t"] {
+            #expect(try usesColumnar(sql, tables), "\(sql)")
+            expectSame(sql, tables)
+        }
+        // One untyped column does not keep the others from being read typed.
+        let partly = MemoryTable(columns: columns, rows: [
+            [.text("a"), .int(1), .timestamp(Timestamp(microseconds: 0)), .double(1)],
+            [.text("b"), .int(2), .timestamp(Timestamp(microseconds: 7_200_000_000)), .int(2)],
+            [.text("a"), .null, .null, .null],
+        ])
+        #expect(try #require(partly.columnarSnapshot()).map(\.kind) == [.text, .integer, .timestamp(.timestamp), .untyped])
+        for sql in ["SELECT k, sum(v), count(x), min(x) FROM t GROUP BY k", "SELECT k, date_trunc('hour', ts), sum(v), avg(v) FROM t GROUP BY 1, 2"] {
+            expectSame(sql, ["t": partly])
+        }
+
+        let ragged = MemoryTable(columns: columns, rows: [[.text("a"), .int(1), .null, .null], [.text("a")]])
+        #expect(ragged.columnarSnapshot() == nil)
+        expectSame("SELECT k, count(*), sum(v) FROM t GROUP BY k", ["t": ragged])
+    }
+}
+
 /// A provider that is not a MemoryTable: the columnar path goes through `scan(_:)`.
 final class ForwardingTable: TableProvider {
     let inner: MemoryTable

@@ -1,0 +1,204 @@
+import PoolSQLCatalog
+import PoolSQLCore
+import PoolSQLPlanner
+
+extension ColumnarAggregateExec {
+    /// Whether every key part and measure can read its column's typed vector (the column is not
+    /// `.untyped` and holds the kind of value the part or measure reads).
+    static func fits(_ keys: [KeyPart], _ reads: [Measure], _ columns: [TypedColumn]) -> Bool {
+        func kind(_ p: Int) -> TypedColumn.Kind? { p < columns.count ? columns[p].kind : nil }
+        func isTimestamp(_ p: Int) -> Bool { if case .timestamp = kind(p) { return true } else { return false } }
+        for key in keys {
+            switch key {
+            case let .integer(p): if kind(p) != .integer { return false }
+            case let .boolean(p): if kind(p) != .boolean { return false }
+            case let .text(p): if kind(p) != .text { return false }
+            case let .timestamp(p, _), let .truncated(p, _, _), let .truncatedToCalendar(p, _, _):
+                if !isTimestamp(p) { return false }
+            }
+        }
+        for read in reads {
+            switch read {
+            case .countStar: break
+            case let .count(p): if p >= columns.count { return false }
+            case let .sumIntegers(p), let .avgIntegers(p), let .minIntegers(p), let .maxIntegers(p):
+                if kind(p) != .integer { return false }
+            case let .sumDoubles(p), let .avgDoubles(p), let .minDoubles(p), let .maxDoubles(p), let .percentile(p, _):
+                if kind(p) != .double { return false }
+            }
+        }
+        return true
+    }
+
+    /// `accumulate` over typed columns (which `fits` accepted): first every row's group, one
+    /// key column at a time into a fixed-width key, then each measure over its whole column.
+    /// Groups are numbered in order of first appearance and each group's values are folded in
+    /// row order, as the row-at-a-time loop does. False when a value needs the row path.
+    func accumulateColumns(_ columns: [TypedColumn], keys: [KeyPart], reads: [Measure],
+                           states: inout GroupStateColumns, representatives: inout [Value],
+                           context: ExecutionContext) throws(PoolSQLError) -> Bool {
+        let rowCount = columns.first?.count ?? 0
+        let measureCount = reads.count
+        var groupOf = [Int](repeating: 0, count: rowCount)
+        if keys.isEmpty {
+            states.addGroup()
+        } else {
+            // Each key part's word per row (0 for NULL rows, whose null bit goes in the last word).
+            var words: [[UInt64]] = []
+            for part in keys {
+                guard let column = try partWords(part, columns, rowCount: rowCount, context: context) else { return false }
+                words.append(column)
+            }
+            let width = keys.count + 1
+            var table = GroupKeyTable(width: width)
+            let key = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: width)
+            defer { key.deallocate() }
+            key.initialize(repeating: 0)
+            let nullable = keys.indices.filter { columns[keys[$0].column].nullCount > 0 }
+            for r in 0..<rowCount {
+                if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
+                var nulls: UInt64 = 0
+                for i in 0..<keys.count { key[i] = words[i][r] }
+                for i in nullable where columns[keys[i].column].isNull(r) {
+                    key[i] = 0
+                    nulls |= 1 << UInt64(i)
+                }
+                key[keys.count] = nulls
+                let found = table.group(of: key)
+                if found.isNew {
+                    for i in 0..<keys.count {
+                        representatives.append(keys[i].representative(columns, row: r, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
+                    }
+                    states.addGroup()
+                }
+                groupOf[r] = found.group
+            }
+        }
+        try context.checkCancellation()
+        let counts = states.counts, integers = states.integers, doubles = states.doubles, lists = states.lists
+        for m in 0..<measureCount {
+            switch reads[m] {
+            case .countStar:
+                for r in 0..<rowCount { counts[groupOf[r] * measureCount + m] += 1 }
+            case let .count(p):
+                let column = columns[p]
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) { counts[groupOf[r] * measureCount + m] += 1 }
+            case let .sumIntegers(p), let .avgIntegers(p):
+                let column = columns[p]
+                let values = column.integers
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
+                    let slot = groupOf[r] * measureCount + m
+                    let (sum, overflow) = integers[slot].addingReportingOverflow(values[r])
+                    if overflow { return false }
+                    integers[slot] = sum
+                    counts[slot] += 1
+                }
+            case let .minIntegers(p), let .maxIntegers(p):
+                let column = columns[p]
+                let values = column.integers
+                let isMin: Bool
+                if case .minIntegers = reads[m] { isMin = true } else { isMin = false }
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
+                    let slot = groupOf[r] * measureCount + m
+                    let x = values[r]
+                    if counts[slot] == 0 || (isMin ? x < integers[slot] : x > integers[slot]) { integers[slot] = x }
+                    counts[slot] += 1
+                }
+            case let .sumDoubles(p), let .avgDoubles(p):
+                let column = columns[p]
+                let values = column.doubles
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
+                    let slot = groupOf[r] * measureCount + m
+                    let x = values[r]
+                    // The row path starts from the first value (so -0 stays -0) and adds in
+                    // input order; non-finite sums are left to it.
+                    let sum = counts[slot] == 0 ? x : doubles[slot] + x
+                    if !sum.isFinite { return false }
+                    doubles[slot] = sum
+                    counts[slot] += 1
+                }
+            case let .minDoubles(p), let .maxDoubles(p):
+                let column = columns[p]
+                let values = column.doubles
+                let isMin: Bool
+                if case .minDoubles = reads[m] { isMin = true } else { isMin = false }
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
+                    let slot = groupOf[r] * measureCount + m
+                    let x = values[r]
+                    if x.isNaN { return false }
+                    if counts[slot] == 0 || (isMin ? x < doubles[slot] : x > doubles[slot]) { doubles[slot] = x }
+                    counts[slot] += 1
+                }
+            case let .percentile(p, _):
+                let column = columns[p]
+                let values = column.doubles
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
+                    lists[groupOf[r] * measureCount + m].append(values[r])
+                }
+            }
+            try context.checkCancellation()
+        }
+        return true
+    }
+
+    /// One key part's word for every row (NULL rows' words are overwritten with 0 by the
+    /// caller); nil when a calendar truncation fails (the row path reports it).
+    func partWords(_ part: KeyPart, _ columns: [TypedColumn], rowCount: Int,
+                   context: ExecutionContext) throws(PoolSQLError) -> [UInt64]? {
+        let column = columns[part.column]
+        switch part {
+        case .text:
+            return column.textIDs.map { UInt64($0) }
+        case .integer, .boolean, .timestamp:
+            return column.integers.map { UInt64(bitPattern: $0) }
+        case let .truncated(_, length, _):
+            // Floor to a multiple of the unit (the instant may be negative).
+            return column.integers.map { t in
+                let remainder = t % length
+                return UInt64(bitPattern: remainder < 0 ? t - remainder - length : t - remainder)
+            }
+        case let .truncatedToCalendar(_, unit, _):
+            let (name, type) = truncationUnits[unit]
+            var words: [UInt64] = []
+            words.reserveCapacity(rowCount)
+            for r in 0..<rowCount {
+                if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
+                if column.nullCount > 0 && column.isNull(r) { words.append(0); continue }
+                guard let truncated = try? ScalarFunction.truncatedMicroseconds(column.integers[r], unit: name, type: type)
+                else { return nil }
+                words.append(UInt64(bitPattern: truncated))
+            }
+            return words
+        }
+    }
+}
+
+extension ColumnarAggregateExec.KeyPart {
+    /// The table column the part reads.
+    var column: Int {
+        switch self {
+        case let .integer(p), let .boolean(p), let .text(p), let .timestamp(p, _),
+             let .truncated(p, _, _), let .truncatedToCalendar(p, _, _):
+            return p
+        }
+    }
+
+    /// The group's value of this part as the row path shows it (see `representative(row:…)`),
+    /// from typed columns.
+    func representative(_ columns: [TypedColumn], row: Int, key: UInt64, isNull: Bool) -> Value {
+        if isNull { return .null }
+        switch self {
+        case .integer:
+            return .int(Int64(bitPattern: key))
+        case .boolean:
+            return .bool(key != 0)
+        case let .text(p):
+            return .text(columns[p].dictionary[Int(key)])
+        case let .timestamp(p, rekind):
+            guard case let .timestamp(stored) = columns[p].kind else { return .null }
+            return .timestamp(Timestamp(microseconds: Int64(bitPattern: key), kind: rekind ?? stored))
+        case let .truncated(_, _, kind), let .truncatedToCalendar(_, _, kind):
+            return .timestamp(Timestamp(microseconds: Int64(bitPattern: key), kind: kind))
+        }
+    }
+}
