@@ -39,39 +39,45 @@ extension ColumnarAggregateExec {
                            context: ExecutionContext) throws(PoolSQLError) -> Bool {
         let rowCount = columns.first?.count ?? 0
         let measureCount = reads.count
-        var groupOf = [Int](repeating: 0, count: rowCount)
+        // Every row's group, in one buffer read by each measure's pass.
+        guard rowCount < Int(Int32.max) else { return false }
+        let groupOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(rowCount, 1))
+        defer { groupOf.deallocate() }
+        groupOf.initialize(repeating: 0)
         if keys.isEmpty {
             states.addGroup()
         } else {
-            // Each key part's word per row (0 for NULL rows, whose null bit goes in the last word).
-            var words: [[UInt64]] = []
-            for part in keys {
-                guard let column = try partWords(part, columns, rowCount: rowCount, context: context) else { return false }
-                words.append(column)
-            }
+            // Every row's fixed-width key, row-major: one word per key part (0 for a NULL), then
+            // the NULL bits.
             let width = keys.count + 1
+            let flat = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowCount * width)
+            defer { flat.deallocate() }
+            flat.initialize(repeating: 0)
+            for i in 0..<keys.count {
+                guard let words = try partWords(keys[i], columns, rowCount: rowCount, context: context) else { return false }
+                let column = columns[keys[i].column]
+                let hasNulls = column.nullCount > 0
+                for r in 0..<rowCount {
+                    if hasNulls && column.isNull(r) {
+                        flat[r * width + keys.count] |= 1 << UInt64(i)
+                    } else {
+                        flat[r * width + i] = words[r]
+                    }
+                }
+            }
             var table = GroupKeyTable(width: width)
-            let key = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: width)
-            defer { key.deallocate() }
-            key.initialize(repeating: 0)
-            let nullable = keys.indices.filter { columns[keys[$0].column].nullCount > 0 }
             for r in 0..<rowCount {
                 if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
-                var nulls: UInt64 = 0
-                for i in 0..<keys.count { key[i] = words[i][r] }
-                for i in nullable where columns[keys[i].column].isNull(r) {
-                    key[i] = 0
-                    nulls |= 1 << UInt64(i)
-                }
-                key[keys.count] = nulls
+                let key = UnsafeMutableBufferPointer(rebasing: flat[(r * width)..<(r * width + width)])
                 let found = table.group(of: key)
                 if found.isNew {
+                    let nulls = key[keys.count]
                     for i in 0..<keys.count {
                         representatives.append(keys[i].representative(columns, row: r, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
                     }
                     states.addGroup()
                 }
-                groupOf[r] = found.group
+                groupOf[r] = Int32(truncatingIfNeeded: found.group)
             }
         }
         try context.checkCancellation()
@@ -79,15 +85,15 @@ extension ColumnarAggregateExec {
         for m in 0..<measureCount {
             switch reads[m] {
             case .countStar:
-                for r in 0..<rowCount { counts[groupOf[r] * measureCount + m] += 1 }
+                for r in 0..<rowCount { counts[Int(groupOf[r]) * measureCount + m] += 1 }
             case let .count(p):
                 let column = columns[p]
-                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) { counts[groupOf[r] * measureCount + m] += 1 }
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) { counts[Int(groupOf[r]) * measureCount + m] += 1 }
             case let .sumIntegers(p), let .avgIntegers(p):
                 let column = columns[p]
                 let values = column.integers
                 for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
-                    let slot = groupOf[r] * measureCount + m
+                    let slot = Int(groupOf[r]) * measureCount + m
                     let (sum, overflow) = integers[slot].addingReportingOverflow(values[r])
                     if overflow { return false }
                     integers[slot] = sum
@@ -99,7 +105,7 @@ extension ColumnarAggregateExec {
                 let isMin: Bool
                 if case .minIntegers = reads[m] { isMin = true } else { isMin = false }
                 for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
-                    let slot = groupOf[r] * measureCount + m
+                    let slot = Int(groupOf[r]) * measureCount + m
                     let x = values[r]
                     if counts[slot] == 0 || (isMin ? x < integers[slot] : x > integers[slot]) { integers[slot] = x }
                     counts[slot] += 1
@@ -108,7 +114,7 @@ extension ColumnarAggregateExec {
                 let column = columns[p]
                 let values = column.doubles
                 for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
-                    let slot = groupOf[r] * measureCount + m
+                    let slot = Int(groupOf[r]) * measureCount + m
                     let x = values[r]
                     // The row path starts from the first value (so -0 stays -0) and adds in
                     // input order; non-finite sums are left to it.
@@ -123,7 +129,7 @@ extension ColumnarAggregateExec {
                 let isMin: Bool
                 if case .minDoubles = reads[m] { isMin = true } else { isMin = false }
                 for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
-                    let slot = groupOf[r] * measureCount + m
+                    let slot = Int(groupOf[r]) * measureCount + m
                     let x = values[r]
                     if x.isNaN { return false }
                     if counts[slot] == 0 || (isMin ? x < doubles[slot] : x > doubles[slot]) { doubles[slot] = x }
@@ -132,9 +138,20 @@ extension ColumnarAggregateExec {
             case let .percentile(p, _):
                 let column = columns[p]
                 let values = column.doubles
+                // Each group's values in row order, gathered into one buffer by a counting
+                // scatter (cheaper than growing thousands of arrays one value at a time).
+                let groups = states.groups
+                var starts = [Int](repeating: 0, count: groups + 1)
+                for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) { starts[Int(groupOf[r]) + 1] += 1 }
+                for g in 0..<groups { starts[g + 1] += starts[g] }
+                var next = starts
+                var gathered = [Double](repeating: 0, count: starts[groups])
                 for r in 0..<rowCount where column.nullCount == 0 || !column.isNull(r) {
-                    lists[groupOf[r] * measureCount + m].append(values[r])
+                    let g = Int(groupOf[r])
+                    gathered[next[g]] = values[r]
+                    next[g] += 1
                 }
+                for g in 0..<groups { lists[g * measureCount + m].append(contentsOf: gathered[starts[g]..<starts[g + 1]]) }
             }
             try context.checkCancellation()
         }
