@@ -147,14 +147,24 @@ extension AggregateExec {
     static func largest(_ m: Int, of values: [Double]) -> [Double] {
         var top = Array(values.prefix(m))
         top.sort()
-        for x in values.dropFirst(m) where x > top[0] {
-            // Drop the smallest kept value and insert x in order.
-            var i = 0
-            while i + 1 < m, top[i + 1] < x {
-                top[i] = top[i + 1]
-                i += 1
+        // Borrowed in place: most values lose the one comparison against the smallest kept
+        // value, so the loop is that comparison without bounds checks.
+        top.withUnsafeMutableBufferPointer { top in
+            values.withUnsafeBufferPointer { values in
+                var smallestKept = top[0]
+                for k in m..<values.count {
+                    let x = values[k]
+                    if x <= smallestKept { continue }
+                    // Drop the smallest kept value and insert x in order.
+                    var i = 0
+                    while i + 1 < m, top[i + 1] < x {
+                        top[i] = top[i + 1]
+                        i += 1
+                    }
+                    top[i] = x
+                    smallestKept = top[0]
+                }
             }
-            top[i] = x
         }
         return top
     }
