@@ -13,8 +13,18 @@ import Testing
         #expect(run.status == 0, "\(run.standardError)")
         let lines = run.standardOutput.split(separator: "\n").map(String.init)
         let hourly = lines.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:00,"#, options: .regularExpression) != nil }
-        // 24 hours of 5-minute samples span 25 clock hours, listed once in each result.
-        #expect(hourly.filter { $0.split(separator: ",", omittingEmptySubsequences: false).count == 7 }.count == 25, "\(run.standardOutput)")
+        // The seeded samples run from 23 h 55 min ago to 5 min ago: 25 clock hours, or 24 when
+        // the run starts within 5 minutes of a full hour. Each is listed once, in order, no gaps.
+        let trendHours = hourly.filter { $0.split(separator: ",", omittingEmptySubsequences: false).count == 7 }
+            .map { String($0.prefix(16)) }
+        #expect((24...25).contains(trendHours.count), "\(run.standardOutput)")
+        let hourFormat = DateFormatter()
+        hourFormat.locale = Locale(identifier: "en_US_POSIX")
+        hourFormat.timeZone = TimeZone(identifier: "UTC")
+        hourFormat.dateFormat = "yyyy-MM-dd HH:mm"
+        let starts = trendHours.compactMap { hourFormat.date(from: $0) }
+        #expect(starts.count == trendHours.count)
+        #expect(zip(starts, starts.dropFirst()).allSatisfy { $1.timeIntervalSince($0) == 3600 }, "\(run.standardOutput)")
         let spikes = hourly.filter { $0.hasSuffix(",SPIKE") }
         // One spike hour, or two when the incident's first minutes fall at the end of an hour.
         #expect((1...2).contains(spikes.count), "\(run.standardOutput)")
