@@ -90,6 +90,35 @@ public struct TypedColumn: Sendable {
         }
     }
 
+    /// Sets the vectors in one go (`TypedColumn+Vectors.swift`): `count` rows, the null bitmap
+    /// (all clear when nil) and whatever `body` assigns.
+    mutating func setVectors(count: Int, nullBits: [UInt64]? = nil, nullCount: Int = 0, _ body: (inout VectorParts) -> Void) {
+        var parts = VectorParts(kind: kind)
+        body(&parts)
+        kind = parts.kind
+        integers = parts.integers
+        doubles = parts.doubles
+        textIDs = parts.textIDs
+        dictionary = parts.dictionary
+        if kind == .text {
+            textNumbers = Dictionary(uniqueKeysWithValues: dictionary.enumerated().map { ($1, UInt32($0)) })
+        }
+        let words = (count + 63) / 64
+        self.nullBits = nullBits.map { $0.count >= words ? $0 : $0 + Array(repeating: 0, count: words - $0.count) }
+            ?? Array(repeating: 0, count: words)
+        self.count = count
+        self.nullCount = nullCount
+    }
+
+    /// What `setVectors` lets a builder assign.
+    struct VectorParts {
+        var kind: Kind
+        var integers: [Int64] = []
+        var doubles: [Double] = []
+        var textIDs: [UInt32] = []
+        var dictionary: [String] = []
+    }
+
     private mutating func becomeUntyped() {
         kind = .untyped
         integers = []

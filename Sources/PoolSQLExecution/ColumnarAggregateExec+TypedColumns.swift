@@ -5,8 +5,9 @@ import PoolSQLPlanner
 extension ColumnarAggregateExec {
     /// Whether every key part and measure can read its column's typed vector (the column is not
     /// `.untyped` and holds the kind of value the part or measure reads).
-    static func fits(_ keys: [KeyPart], _ reads: [Measure], _ columns: [TypedColumn]) -> Bool {
-        func kind(_ p: Int) -> TypedColumn.Kind? { p < columns.count ? columns[p].kind : nil }
+    /// Every column read must hold `rowCount` values (`TypedColumn.notRead` holds none).
+    static func fits(_ keys: [KeyPart], _ reads: [Measure], _ columns: [TypedColumn], rowCount: Int) -> Bool {
+        func kind(_ p: Int) -> TypedColumn.Kind? { p < columns.count && columns[p].count == rowCount ? columns[p].kind : nil }
         func isTimestamp(_ p: Int) -> Bool { if case .timestamp = kind(p) { return true } else { return false } }
         for key in keys {
             switch key {
@@ -20,7 +21,7 @@ extension ColumnarAggregateExec {
         for read in reads {
             switch read {
             case .countStar: break
-            case let .count(p): if p >= columns.count { return false }
+            case let .count(p): if p >= columns.count || columns[p].count != rowCount { return false }
             case let .sumIntegers(p), let .avgIntegers(p), let .minIntegers(p), let .maxIntegers(p):
                 if kind(p) != .integer { return false }
             case let .sumDoubles(p), let .avgDoubles(p), let .minDoubles(p), let .maxDoubles(p), let .percentile(p, _):
@@ -34,10 +35,9 @@ extension ColumnarAggregateExec {
     /// key column at a time into a fixed-width key, then each measure over its whole column.
     /// Groups are numbered in order of first appearance and each group's values are folded in
     /// row order, as the row-at-a-time loop does. False when a value needs the row path.
-    func accumulateColumns(_ columns: [TypedColumn], keys: [KeyPart], reads: [Measure],
+    func accumulateColumns(_ columns: [TypedColumn], rowCount: Int, keys: [KeyPart], reads: [Measure],
                            states: inout GroupStateColumns, representatives: inout [Value],
                            context: ExecutionContext) throws(PoolSQLError) -> Bool {
-        let rowCount = columns.first?.count ?? 0
         let measureCount = reads.count
         // Every row's group, in one buffer read by each measure's pass.
         guard rowCount < Int(Int32.max) else { return false }

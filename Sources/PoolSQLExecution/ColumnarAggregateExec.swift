@@ -73,15 +73,15 @@ public struct ColumnarAggregateExec: PhysicalOperator {
             default: return nil
             }
         }
-        // A memory table's typed columns are read directly, when they hold what the query reads.
-        if let memory = scan.provider as? MemoryTable, scan.filters.isEmpty, scan.limit == nil,
-           let columns = memory.columnarSnapshot(), !columns.isEmpty {
+        // Typed columns are read directly, when they hold what the query reads: a memory
+        // table's own, or those a columnar provider (the metrics history) answers the scan with.
+        if let batch = try typedInput() {
             let keys = keyParts.map { $0.reading(scan.outputIndices) }
             let reads = measures.map { $0.reading(scan.outputIndices) }
-            if ColumnarAggregateExec.fits(keys, reads, columns) {
+            if ColumnarAggregateExec.fits(keys, reads, batch.columns, rowCount: batch.rowCount) {
                 var states = GroupStateColumns(measures: measures.count)
                 var representatives: [Value] = []
-                guard try accumulateColumns(columns, keys: keys, reads: reads, states: &states,
+                guard try accumulateColumns(batch.columns, rowCount: batch.rowCount, keys: keys, reads: reads, states: &states,
                                             representatives: &representatives, context: context)
                 else { return nil }
                 try context.checkCancellation()
@@ -113,6 +113,21 @@ public struct ColumnarAggregateExec: PhysicalOperator {
         if !grouped { return nil }
         try context.checkCancellation()
         return try finish(states: &states, representatives: representatives, fractions: fractionValues)
+    }
+
+    /// The scan's rows as typed columns (one per schema column), when the table has them: a
+    /// memory table's snapshot (it has no filters or limit to apply), or a columnar provider's
+    /// answer to the scan request. Nil: read rows.
+    func typedInput() throws(PoolSQLError) -> ColumnarBatch? {
+        if let memory = scan.provider as? MemoryTable {
+            guard scan.filters.isEmpty, scan.limit == nil, let columns = memory.columnarSnapshot(), !columns.isEmpty
+            else { return nil }
+            return ColumnarBatch(rowCount: columns[0].count, columns: columns)
+        }
+        if let columnar = scan.provider as? any ColumnarTableProvider {
+            return try columnar.columnarScan(scan.request)
+        }
+        return nil
     }
 
     /// Folds every row into its group's state; false when a value needs the row path.

@@ -107,6 +107,26 @@ final class SQLiteConnection {
         return result
     }
 
+    /// Runs `body` in one read transaction (`BEGIN` deferred): every statement in it sees the
+    /// same snapshot of the file, whatever other connections commit meanwhile.
+    func readTransaction<T>(_ body: () throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
+        try exec("BEGIN")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            rollback()
+            throw error
+        }
+        do {
+            try exec("COMMIT")
+        } catch {
+            rollback()
+            throw error
+        }
+        return result
+    }
+
     private func rollback() {
         guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
         sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)

@@ -123,6 +123,12 @@ final class SQLiteStatement {
         return strings.string(UnsafeBufferPointer(start: bytes, count: count))
     }
 
+    /// The UTF-8 bytes of a TEXT column, valid until the next step or reset; nil for NULL.
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let bytes = sqlite3_column_text(raw, column) else { return nil }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, column)))
+    }
+
     func optionalText(_ column: Int32) -> String? {
         isNull(column) ? nil : text(column)
     }

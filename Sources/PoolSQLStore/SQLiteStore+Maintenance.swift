@@ -130,12 +130,18 @@ extension SQLiteStore {
         for (table, column, cutoff) in [("connection_pool_metrics", "metric_timestamp", rawCutoff),
                                         (SQLiteStore.rollupTable(.hourly), "bucket_start", rollupCutoff),
                                         (SQLiteStore.rollupTable(.daily), "bucket_start", rollupCutoff)] {
-            let delete = try connection.prepare(
-                "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(column) < ? LIMIT ?)")
-            delete.bind(cutoff)
-            delete.bind(Int64(batch))
-            try delete.run()
-            let deleted = connection.changes
+            let deleted: Int
+            if table == "connection_pool_metrics" {
+                deleted = try Self.deleteSamples(connection, selecting: "SELECT rowid FROM connection_pool_metrics WHERE metric_timestamp < ? LIMIT ?",
+                                                 [.integer(cutoff), .integer(Int64(batch))])
+            } else {
+                let delete = try connection.prepare(
+                    "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(column) < ? LIMIT ?)")
+                delete.bind(cutoff)
+                delete.bind(Int64(batch))
+                try delete.run()
+                deleted = connection.changes
+            }
             if table == "connection_pool_metrics" { report.rawRowsDeleted += deleted } else { report.rollupRowsDeleted += deleted }
             if deleted == batch {
                 let remaining = try connection.prepare("SELECT EXISTS (SELECT 1 FROM \(table) WHERE \(column) < ?)")
@@ -144,6 +150,44 @@ extension SQLiteStore {
                 remaining.reset()
             }
         }
+    }
+
+    /// Deletes the samples whose rowids `select` (one column, with `binds`) returns, in one
+    /// transaction that also logs those rowids under a new `sample_delete_epoch`: a column
+    /// cache of the history (this process's or another's) drops exactly them. The log keeps the
+    /// last `deletionLogEpochs` deletes; a cache older than that reloads. Returns the count.
+    static func deleteSamples(_ connection: SQLiteConnection, selecting select: String, _ binds: [Parameter]) throws(PoolSQLError) -> Int {
+        try connection.transaction { () throws(PoolSQLError) -> Int in
+            let epoch = (try connection.scalarInt("SELECT value FROM store_state WHERE name = 'sample_delete_epoch'") ?? 0) + 1
+            let log = try connection.prepare("INSERT INTO connection_pool_metrics_deletions (epoch, row_id) SELECT ?, rowid FROM (\(select))")
+            log.bind(epoch)
+            bind(binds, to: log)
+            try log.run()
+            let count = connection.changes
+            guard count > 0 else { return 0 }
+            let delete = try connection.prepare("DELETE FROM connection_pool_metrics WHERE rowid IN (SELECT row_id FROM connection_pool_metrics_deletions WHERE epoch = ?)")
+            delete.bind(epoch)
+            try delete.run()
+            try setState(connection, "sample_delete_epoch", epoch)
+            let trimmedThrough = epoch - deletionLogEpochs
+            if trimmedThrough > 0 {
+                let trim = try connection.prepare("DELETE FROM connection_pool_metrics_deletions WHERE epoch <= ?")
+                trim.bind(trimmedThrough)
+                try trim.run()
+                try setState(connection, "sample_deletions_logged_after", trimmedThrough)
+            }
+            return count
+        }
+    }
+
+    /// Deletes whose rowids stay in the log.
+    static let deletionLogEpochs: Int64 = 256
+
+    static func setState(_ connection: SQLiteConnection, _ name: String, _ value: Int64) throws(PoolSQLError) {
+        let store = try connection.prepare("INSERT INTO store_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        store.bind(name)
+        store.bind(value)
+        try store.run()
     }
 
     static func subtractClamped(_ a: Int64, _ b: Int64) -> Int64 {
@@ -170,11 +214,16 @@ extension SQLiteStore {
             for (table, column) in [("connection_pool_metrics", "metric_timestamp"),
                                     (SQLiteStore.rollupTable(.hourly), "bucket_start"),
                                     (SQLiteStore.rollupTable(.daily), "bucket_start")] {
-                let delete = try connection.prepare(
-                    "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) ORDER BY \(column) LIMIT ?)")
-                delete.bind(Int64(batch))
-                try delete.run()
-                deleted = connection.changes
+                if table == "connection_pool_metrics" {
+                    deleted = try Self.deleteSamples(connection, selecting: "SELECT rowid FROM connection_pool_metrics ORDER BY metric_timestamp LIMIT ?",
+                                                     [.integer(Int64(batch))])
+                } else {
+                    let delete = try connection.prepare(
+                        "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) ORDER BY \(column) LIMIT ?)")
+                    delete.bind(Int64(batch))
+                    try delete.run()
+                    deleted = connection.changes
+                }
                 if table == "connection_pool_metrics" { report.rawRowsDeleted += deleted } else { report.rollupRowsDeleted += deleted }
                 if deleted > 0 { break }
             }

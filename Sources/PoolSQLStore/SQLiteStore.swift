@@ -27,6 +27,9 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
     let state: Mutex<State>
     /// The read connection (`query_only`); `nil` once closed.
     let reader: Mutex<SQLiteConnection?>
+    /// Columns of the history kept between analytic queries (`SQLiteStore+Columns.swift`).
+    /// Locked only while holding `reader`.
+    let columnCache = Mutex<SQLiteSampleColumnCache?>(nil)
 
     /// How long a write waits for another process's write lock before failing with 55006.
     public static let busyTimeoutMilliseconds: Int32 = 5000
@@ -114,6 +117,7 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
     /// Flushes and releases the file (the WAL is checkpointed into it and removed); later
     /// calls fail with 55000.
     public func close() {
+        dropColumnCache()
         reader.withLock { connection in
             connection?.close()
             connection = nil

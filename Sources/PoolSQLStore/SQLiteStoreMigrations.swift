@@ -78,6 +78,17 @@ enum SQLiteStoreMigrations {
             avg_checkout_wait_ms REAL
         );
         """,
+        // 2: the rowids of deleted samples, per delete (epoch), so a column cache of the history
+        // (SQLiteSampleColumnCache) drops exactly the rows that are gone. store_state keeps
+        // sample_delete_epoch (the latest delete) and sample_deletions_logged_after (older
+        // epochs' rowids were trimmed from the log).
+        """
+        CREATE TABLE connection_pool_metrics_deletions (
+            epoch INTEGER NOT NULL,
+            row_id INTEGER NOT NULL,
+            PRIMARY KEY (epoch, row_id)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The schema version this build writes and understands.

@@ -13,6 +13,13 @@ extension SettingsRegistry {
         .milliseconds(max(1000, milliseconds("metrics_sample_interval", default: 10_000)))
     }
 
+    /// `metrics_cache_size` in bytes (0: no column cache).
+    var metricsCacheBytes: Int64 {
+        guard let definition = try? SettingsRegistry.definition(named: "metrics_cache_size"),
+              let text = value(of: definition).textValue, let bytes = ByteSizeText.parseBytes(text) else { return 0 }
+        return max(bytes, 0)
+    }
+
     /// Retention and size limit from `metrics_retention`, `metrics_rollup_retention` and
     /// `metrics_store_max_size`.
     var metricsRetentionPolicy: RetentionPolicy {

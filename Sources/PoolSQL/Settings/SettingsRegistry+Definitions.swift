@@ -127,6 +127,9 @@ extension SettingsRegistry {
         SettingDefinition(
             name: "metrics_store_max_size", kind: .text, defaultValue: .text("1GB"),
             description: "Largest size of the metrics store ('500MB', '1GB', bytes; 0 for no limit); beyond it the oldest samples, then rollups, are deleted."),
+        SettingDefinition(
+            name: "metrics_cache_size", kind: .text, defaultValue: .text("256MB"),
+            description: "Memory for columns of connection_pool_metrics kept between queries ('256MB', bytes; 0 for none): a query over the whole history loads them, later queries read only what changed since."),
     ] + recommendationDefinitions
 
     /// Thresholds of `connection_pool_recommendations`.

@@ -99,9 +99,9 @@ public final class SettingsRegistry: Sendable {
             return .text(names.joined(separator: ","))
         case "connection_pool_tls_ca_file", "connection_pool_tls_certificate_key_file":
             return .text(text)
-        case "metrics_store_max_size":
+        case "metrics_store_max_size", "metrics_cache_size":
             guard let bytes = ByteSizeText.parseBytes(text) else {
-                throw invalid("expects a size such as '500MB', '1GB', a number of bytes, or 0 for no limit")
+                throw invalid("expects a size such as '500MB', '1GB', a number of bytes, or 0 for \(definition.name == "metrics_cache_size" ? "no cache" : "no limit")")
             }
             return .text(ByteSizeText.format(bytes: bytes))
         default:

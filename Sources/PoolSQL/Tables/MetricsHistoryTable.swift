@@ -9,7 +9,7 @@ import PoolSQLStore
 /// `instance_id` (`=`, `IN`) are answered by the store, so `WHERE metric_timestamp > now() -
 /// interval '1 hour'` reads only the last hour however long the history is; EXPLAIN lists them
 /// as exact scan filters.
-struct MetricsHistoryTable: TableProvider {
+struct MetricsHistoryTable: ColumnarTableProvider {
     let history: MetricsHistory
 
     static let columns: [VirtualColumn<MetricsSample>] = [
@@ -58,5 +58,37 @@ struct MetricsHistoryTable: TableProvider {
         query.includeLatencySketch = request.projection.map { $0.contains(MetricsHistoryTable.latencySketchColumn) } ?? true
         let samples = try store.samples(query)
         return samples.map { MetricsHistoryTable.columns.row(for: $0, projection: request.projection) }
+    }
+
+    /// The store column behind each schema column (nil: `latency_sketch`, which is not read
+    /// as a column).
+    static let storeColumns: [SampleColumn?] = columns.map { SampleColumn(sqlName: $0.definition.name) }
+
+    /// The scan as typed columns straight from a columnar store (the embedded SQLite store and
+    /// its column cache, sized by `metrics_cache_size`): no `MetricsSample` or `Value` per row.
+    /// Nil (rows) for other stores, a limit, or a projection with `latency_sketch`.
+    func columnarScan(_ request: ScanRequest) throws(PoolSQLError) -> ColumnarBatch? {
+        guard let store = try history.requireStore() as? any ColumnarMetricsStore else { return nil }
+        let positions = request.projection ?? Array(MetricsHistoryTable.columns.indices)
+        var wanted: [SampleColumn] = []
+        for position in positions {
+            guard let column = MetricsHistoryTable.storeColumns[position] else { return nil }
+            wanted.append(column)
+        }
+        let query = MetricsHistoryTable.pushdown.query(request)
+        guard let read = try store.sampleColumns(query, wanted, cacheLimitBytes: history.settings.metricsCacheBytes) else { return nil }
+        var typed = [TypedColumn](repeating: .notRead, count: MetricsHistoryTable.columns.count)
+        for position in positions {
+            guard let column = MetricsHistoryTable.storeColumns[position], let vector = read.vectors[column] else { return nil }
+            switch vector {
+            case let .integers(values):
+                typed[position] = column == .timestamp ? TypedColumn(timestamps: values, kind: .timestamptz) : TypedColumn(integers: values)
+            case let .doubles(values):
+                typed[position] = TypedColumn(doubles: values)
+            case let .texts(ids, dictionary, nullBits):
+                typed[position] = TypedColumn(textIDs: ids, dictionary: dictionary, nullBits: nullBits)
+            }
+        }
+        return ColumnarBatch(rowCount: read.count, columns: typed)
     }
 }
