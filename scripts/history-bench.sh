@@ -105,13 +105,17 @@ if trend:
     print(f"    {'PoolSQL cold (new engine)':34}{cold['wall'] * 1000:>10.1f}{cold['cpu'] * 1000:>10.1f}   page cache: {trend['pageCache']}")
     warm_runs = " ".join("%.0f" % (r["wall"] * 1000) for r in trend["warmRuns"])
     print(f"    {'PoolSQL warm (median of %d)' % len(trend['warmRuns']):34}{warm_wall:>10.1f}{warm_cpu:>10.1f}   runs: {warm_runs}")
-    print(f"    {'  of which store read, no sketch':34}{trend['storeReadWithoutSketch']['wall'] * 1000:>10.1f}"
-          f"{trend['storeReadWithoutSketch']['cpu'] * 1000:>10.1f}   (with sketches, as before: "
-          f"{trend['storeReadWithSketch']['wall'] * 1000:.0f} ms, cpu {trend['storeReadWithSketch']['cpu'] * 1000:.0f} ms)")
+    print(f"    {'  of which store read as columns':34}{trend['storeReadAsColumns']['wall'] * 1000:>10.1f}"
+          f"{trend['storeReadAsColumns']['cpu'] * 1000:>10.1f}   (as rows: {trend['storeReadWithoutSketch']['wall'] * 1000:.0f} ms "
+          f"without sketches, {trend['storeReadWithSketch']['wall'] * 1000:.0f} ms with them)")
+    ww_runs = " ".join("%.0f" % (r["wall"] * 1000) for r in trend["warmWhileWriting"])
+    print(f"    {'PoolSQL warm, history changing':34}{trend['warmWhileWritingMedianWallMS']:>10.1f}{trend['warmWhileWritingMedianCPUMS']:>10.1f}"
+          f"   runs: {ww_runs} (each after one sampler tick appended and 1000 old samples deleted by another connection)")
     print(f"    {'DuckDB %s first run' % duckdb.__version__:34}{duck_cold_wall:>10.1f}{duck_cold_cpu:>10.1f}   (table in memory, loaded from the CSV)")
     print(f"    {'DuckDB warm (median of %d)' % runs:34}{duck_wall:>10.1f}{duck_cpu:>10.1f}   threads = 1")
     print(f"    PoolSQL / DuckDB, cold = {cold['wall'] * 1000 / duck_cold_wall:.1f}× wall ({cold['cpu'] * 1000 / duck_cold_cpu:.1f}× cpu); "
-          f"warm = {warm_wall / duck_wall:.1f}× wall ({warm_cpu / duck_cpu:.1f}× cpu)   (goal: warm <= 1.0)")
+          f"warm = {warm_wall / duck_wall:.2f}× wall ({warm_cpu / duck_cpu:.2f}× cpu)   (goal: warm <= 1.0); "
+          f"warm while the history changes = {trend['warmWhileWritingMedianWallMS'] / duck_wall:.2f}× wall")
     print(f"    results agree: {'yes' if not found else 'NO: ' + '; '.join(found)} "
           f"({len(poolsql_rows)} rows vs {len(duck_rows)}; every value, relative 1e-9)")
     sp = trend.get("sketchPercentile")

@@ -48,8 +48,12 @@ struct Report: Codable {
         var warmRuns: [Timing]
         var warmMedianWallMS: Double
         var warmMedianCPUMS: Double
+        var storeReadAsColumns: Timing
         var storeReadWithoutSketch: Timing
         var storeReadWithSketch: Timing
+        var warmWhileWriting: [Timing]
+        var warmWhileWritingMedianWallMS: Double
+        var warmWhileWritingMedianCPUMS: Double
         var resultRows: Int
         var resultFile: String?
         var query: String

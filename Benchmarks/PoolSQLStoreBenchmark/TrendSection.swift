@@ -71,14 +71,20 @@ func runTrendSection(_ options: Options, _ report: inout Report) throws {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    // Where the time goes: the store read alone, with and without the sketches.
+    // Where the cold time goes: the store read alone, as columns (what the query reads, without
+    // the column cache: cold's share), and as rows with and without the sketches (the row path).
     let store = engine.metricsStore
     var count = 0
+    let trendColumns: [SampleColumn] = [.poolName, .timestamp, .activeConnections, .connectionUtilization, .avgOperationTime,
+                                        .errorRate, .checkoutFailures, .connectionsCreated, .connectionsDestroyed]
+    guard let columnar = store as? any ColumnarMetricsStore else { throw PoolSQLError(.internalError, "the engine's store is not columnar") }
+    let columnRead = try measure { count = try columnar.sampleColumns(.all, trendColumns, cacheLimitBytes: 0)?.count ?? 0 }
     _ = try store.samples(MetricsQuery(includeLatencySketch: false))
     let light = try measure { count = try store.samples(MetricsQuery(includeLatencySketch: false)).count }
     let heavy = try measure { count = try store.samples(.all).count }
-    print(String(format: "of which the store read of the %d samples: %.0f ms (cpu %.0f ms) without sketches, as the query reads them; %.0f ms (cpu %.0f ms) with them, as every scan read them before",
-                 count, light.wallMS, light.cpuMS, heavy.wallMS, heavy.cpuMS))
+    print(String(format: "of which the store read of the %d samples: as the query's %d columns %.0f ms (cpu %.0f ms), cold's share; as rows %.0f ms (cpu %.0f ms) without sketches, %.0f ms (cpu %.0f ms) with them",
+                 count, trendColumns.count, columnRead.wallMS, columnRead.cpuMS, light.wallMS, light.cpuMS, heavy.wallMS, heavy.cpuMS))
+    let whileWriting = try warmWhileWriting(sql, database: database, options: options)
 
     // sketch_percentile over the hourly rollups.
     let percentileSQL = "SELECT pool_name, sketch_percentile(latency_sketch, 0.95) AS p95 FROM connection_pool_metrics_hourly GROUP BY pool_name ORDER BY pool_name"
@@ -109,13 +115,56 @@ func runTrendSection(_ options: Options, _ report: inout Report) throws {
 
     report.trend = .init(rows: count, storeBytes: storeBytes, loadSeconds: loadSeconds, pageCache: pageCache, residentBeforeCold: resident,
                          cold: cold, warmRuns: warm, warmMedianWallMS: warmWall, warmMedianCPUMS: warmCPU,
-                         storeReadWithoutSketch: light, storeReadWithSketch: heavy, resultRows: rows.count,
+                         storeReadAsColumns: columnRead, storeReadWithoutSketch: light, storeReadWithSketch: heavy,
+                         warmWhileWriting: whileWriting, warmWhileWritingMedianWallMS: median(whileWriting.map(\.wall)) * 1000,
+                         warmWhileWritingMedianCPUMS: median(whileWriting.map(\.cpu)) * 1000, resultRows: rows.count,
                          resultFile: options.trendResult, query: options.trendQuery,
                          sketchPercentile: .init(rollupRows: rollups.count, maintain: Timing(wall: 0, cpu: 0),
                                                  warmMedianWallMS: percentileWall, warmMedianCPUMS: percentileCPU,
                                                  microsecondsPerRow: percentileCPU * 1000 / Double(max(1, rollups.count)),
                                                  averageBuckets: averageBuckets),
                          fromRollups: .init(rows: rollupRows, warmMedianWallMS: rollupWall, warmMedianCPUMS: rollupCPU))
+}
+
+/// Warm runs while the history changes under the engine, as in production: on a copy of the
+/// store (the benchmark's own stays equal to the CSV), before each run another connection (as a
+/// second process would) appends one sampler tick (a sample per pool) and deletes the oldest
+/// 1000 samples (one retention batch); each run's column cache catches up with both.
+func warmWhileWriting(_ sql: String, database: String, options: Options) throws -> [Timing] {
+    let directory = options.directory + "/trend-writes"
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let copy = directory + "/" + EngineConfiguration.storeFileName
+    try FileManager.default.copyItem(atPath: database, toPath: copy)
+    let engine = try Engine(configuration: EngineConfiguration(dataDirectory: directory, metricsSampling: false))
+    defer { engine.shutdown() }
+    let session = engine.makeSession()
+    _ = try session.execute(sql)
+    let writer = try SQLiteStore(path: copy)
+    defer { writer.close() }
+    let pools = try session.execute("SELECT DISTINCT pool_name FROM connection_pool_metrics ORDER BY 1").last?.rows.compactMap { row -> String? in if case let .text(name)? = row.first { name } else { nil } } ?? []
+    let bounds = try session.execute("SELECT min(metric_timestamp), max(metric_timestamp) FROM connection_pool_metrics").last?.rows.first ?? []
+    guard bounds.count == 2, case let .timestamp(oldest) = bounds[0], case let .timestamp(newest) = bounds[1] else {
+        throw PoolSQLError(.internalError, "no samples in \(copy)")
+    }
+    var runs: [Timing] = []
+    var deleted = 0
+    for run in 1...max(1, options.trendRuns) {
+        let tick = newest.microseconds + Int64(run) * 15_000_000
+        try writer.append(pools.map { MetricsSample(timestamp: Timestamp(microseconds: tick, kind: .timestamptz), poolName: $0,
+                                                    environment: "prod", instanceID: "app-host-01:4242", activeConnections: 5,
+                                                    connectionUtilization: 0.25, avgOperationTime: 3.5) })
+        // Everything older than the first day expires; one batch of it goes per maintain.
+        let now = Timestamp(microseconds: tick, kind: .timestamptz)
+        let retention = tick - oldest.microseconds - 86_400_000_000
+        deleted += try writer.maintain(now: now, policy: RetentionPolicy(rawRetentionMicroseconds: retention, deleteBatchSize: 1000)).rawRowsDeleted
+        runs.append(try measure { _ = try session.execute(sql) })
+    }
+    print(String(format: "warm while the history changes (before each run: %d samples appended and %d of the oldest deleted by another connection): median %.1f ms (cpu %.1f ms): ",
+                 pools.count, deleted / runs.count, median(runs.map(\.wall)) * 1000, median(runs.map(\.cpu)) * 1000)
+          + runs.map { String(format: "%.0f", $0.wallMS) }.joined(separator: " "))
+    return runs
 }
 
 /// The analytics benchmark's CSV (`pool_name,metric_timestamp,active_connections,

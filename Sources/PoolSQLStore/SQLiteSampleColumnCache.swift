@@ -80,6 +80,13 @@ struct SQLiteSampleColumnCache {
             }
         }
         guard removed > 0 else { return }
+        // Retention deletes the oldest rows, which are (nearly always) the first ones in rowid
+        // order: dropping a prefix moves memory instead of copying row by row.
+        if order == nil, !keep[0..<removed].contains(true) {
+            rowIDs.removeFirst(removed)
+            for c in columns.indices { columns[c].dropFirst(removed) }
+            return
+        }
         // New position of each kept row, for `order`.
         var newPosition = [Int32](repeating: -1, count: count)
         var next: Int32 = 0
@@ -259,6 +266,22 @@ struct CachedColumn {
     /// Per dictionary entry: whether it is one of `values`.
     func accepting(_ values: Set<String>) -> [Bool] {
         dictionary.map { values.contains($0) }
+    }
+
+    /// Drops the first `k` rows.
+    mutating func dropFirst(_ k: Int) {
+        switch storage {
+        case .integer: integers.removeFirst(k)
+        case .double: doubles.removeFirst(k)
+        case .text:
+            let rows = ids.count - k
+            if nullCount == 0 {
+                ids.removeFirst(k)
+                nullBits = [UInt64](repeating: 0, count: (rows + 63) / 64)
+            } else {
+                compact((0..<ids.count).map { $0 >= k })
+            }
+        }
     }
 
     mutating func compact(_ keep: [Bool]) {

@@ -16,7 +16,8 @@ import PoolSQLCore
 extension SQLiteStore: ColumnarMetricsStore {
     public func sampleColumns(_ query: MetricsQuery, _ wanted: [SampleColumn], cacheLimitBytes: Int64) throws(PoolSQLError) -> SampleColumns? {
         guard query.limit == nil, !query.latestPerPoolAndInstance else { return nil }
-        let needed = Set(wanted)
+        // The columns the query's filters look at are read too (`select` applies them).
+        let needed = Set(wanted).union(query.environments == nil ? [] : [.environment])
         return try withReader { (connection) throws(PoolSQLError) -> SampleColumns in
             try connection.readTransaction { () throws(PoolSQLError) -> SampleColumns in
                 try columnCache.withLock { (cache: inout SQLiteSampleColumnCache?) throws(PoolSQLError) -> SampleColumns in

@@ -88,4 +88,6 @@ public protocol ColumnarMetricsStore: MetricsStore {
     /// every write and delete, by this process or others) when they fit in this many bytes; 0
     /// turns the cache off.
     func sampleColumns(_ query: MetricsQuery, _ columns: [SampleColumn], cacheLimitBytes: Int64) throws(PoolSQLError) -> SampleColumns?
+    /// Rows and bytes of columns held in memory now.
+    func columnCacheSize() -> (rows: Int, bytes: Int64)
 }

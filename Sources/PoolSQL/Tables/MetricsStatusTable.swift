@@ -15,6 +15,8 @@ struct MetricsStatusTable: TableProvider {
         var statistics: MetricsStoreStatistics?
         var statisticsError: String?
         var interval: Duration
+        /// The store's column cache (nil: the store has none).
+        var columnCache: (rows: Int, bytes: Int64)?
     }
 
     static let columns: [VirtualColumn<Source>] = [
@@ -39,6 +41,10 @@ struct MetricsStatusTable: TableProvider {
         .init("size_bytes", .bigint, "Bytes the store takes (0 in memory)", nullable: true) { $0.statistics.map { .int($0.sizeBytes) } ?? .null },
         .init("oldest_sample", .timestamptz, "Oldest raw sample", nullable: true) { ($0.statistics?.oldestSample).sqlValue },
         .init("newest_sample", .timestamptz, "Newest raw sample", nullable: true) { ($0.statistics?.newestSample).sqlValue },
+        .init("column_cache_rows", .bigint, "Samples whose columns are held in memory for analytic queries (metrics_cache_size); NULL: the store has no column cache", nullable: true) {
+            $0.columnCache.map { .int(Int64($0.rows)) } ?? .null
+        },
+        .init("column_cache_bytes", .bigint, "Memory those columns take", nullable: true) { $0.columnCache.map { .int($0.bytes) } ?? .null },
         .init("store_error", .text, "Why the store's sizes could not be read", nullable: true) { $0.statisticsError.sqlValue },
     ]
 
@@ -49,6 +55,7 @@ struct MetricsStatusTable: TableProvider {
         var source = Source(status: history.status, kind: store?.kind, location: store?.location, interval: history.settings.metricsSampleInterval)
         if let store {
             do { source.statistics = try store.statistics() } catch { source.statisticsError = error.message }
+            source.columnCache = (store as? any ColumnarMetricsStore)?.columnCacheSize()
         }
         return [MetricsStatusTable.columns.row(for: source, projection: request.projection)]
     }
