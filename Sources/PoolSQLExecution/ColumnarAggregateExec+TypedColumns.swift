@@ -31,6 +31,9 @@ extension ColumnarAggregateExec {
         return true
     }
 
+    /// Rows whose group keys are built at a time: 4096 × a few words stays in the L2 cache.
+    static let keyChunkRows = 4096
+
     /// `accumulate` over typed columns (which `fits` accepted): first every row's group, one
     /// key column at a time into a fixed-width key, then each measure over its whole column.
     /// Groups are numbered in order of first appearance and each group's values are folded in
@@ -47,36 +50,43 @@ extension ColumnarAggregateExec {
         if keys.isEmpty {
             states.addGroup()
         } else {
-            // Every row's fixed-width key, row-major: one word per key part (0 for a NULL), then
-            // the NULL bits.
+            // The rows' fixed-width keys, row-major: one word per key part (0 for a NULL), then
+            // the NULL bits. Built a chunk of rows at a time, so the buffer stays in cache
+            // instead of being megabytes of fresh pages on every query.
             let width = keys.count + 1
-            let flat = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowCount * width)
+            let chunk = Swift.min(rowCount, ColumnarAggregateExec.keyChunkRows)
+            let flat = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Swift.max(chunk, 1) * width)
             defer { flat.deallocate() }
-            flat.initialize(repeating: 0)
-            for i in 0..<keys.count {
-                guard try writePartWords(keys[i], columns, rowCount: rowCount, into: flat, width: width, at: i, context: context)
-                else { return false }
-                let column = columns[keys[i].column]
-                if column.nullCount > 0 {
-                    for r in 0..<rowCount where column.isNull(r) {
-                        flat[r * width + i] = 0
-                        flat[r * width + keys.count] |= 1 << UInt64(i)
-                    }
-                }
-            }
             var table = GroupKeyTable(width: width)
-            for r in 0..<rowCount {
-                if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
-                let key = UnsafeMutableBufferPointer(rebasing: flat[(r * width)..<(r * width + width)])
-                let found = table.group(of: key)
-                if found.isNew {
-                    let nulls = key[keys.count]
-                    for i in 0..<keys.count {
-                        representatives.append(keys[i].representative(columns, row: r, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
+            var start = 0
+            while start < rowCount {
+                try context.checkCancellation()
+                let count = Swift.min(chunk, rowCount - start)
+                flat.initialize(repeating: 0)
+                for i in 0..<keys.count {
+                    guard try writePartWords(keys[i], columns, rows: start..<(start + count), into: flat, width: width, at: i, context: context)
+                    else { return false }
+                    let column = columns[keys[i].column]
+                    if column.nullCount > 0 {
+                        for r in 0..<count where column.isNull(start + r) {
+                            flat[r * width + i] = 0
+                            flat[r * width + keys.count] |= 1 << UInt64(i)
+                        }
                     }
-                    states.addGroup()
                 }
-                groupOf[r] = Int32(truncatingIfNeeded: found.group)
+                for r in 0..<count {
+                    let key = UnsafeMutableBufferPointer(rebasing: flat[(r * width)..<(r * width + width)])
+                    let found = table.group(of: key)
+                    if found.isNew {
+                        let nulls = key[keys.count]
+                        for i in 0..<keys.count {
+                            representatives.append(keys[i].representative(columns, row: start + r, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
+                        }
+                        states.addGroup()
+                    }
+                    groupOf[start + r] = Int32(truncatingIfNeeded: found.group)
+                }
+                start += count
             }
         }
         try context.checkCancellation()
@@ -181,18 +191,20 @@ extension ColumnarAggregateExec {
     /// Writes one key part's word for every row into word `part` of each row's key in `flat`
     /// (NULL rows' words are overwritten with 0 by the caller), straight from the typed vector;
     /// false when a calendar truncation fails (the row path reports it).
-    func writePartWords(_ part: KeyPart, _ columns: [TypedColumn], rowCount: Int,
+    func writePartWords(_ part: KeyPart, _ columns: [TypedColumn], rows: Range<Int>,
                         into flat: UnsafeMutableBufferPointer<UInt64>, width: Int, at index: Int,
                         context: ExecutionContext) throws(PoolSQLError) -> Bool {
         let column = columns[part.column]
+        // Row `start + r` of the column goes to row `r` of `flat`.
+        let start = rows.lowerBound, rowCount = rows.count
         switch part {
         case .text:
             column.textIDs.withUnsafeBufferPointer { ids in
-                for r in 0..<rowCount { flat[r * width + index] = UInt64(ids[r]) }
+                for r in 0..<rowCount { flat[r * width + index] = UInt64(ids[start + r]) }
             }
         case .integer, .boolean, .timestamp:
             column.integers.withUnsafeBufferPointer { values in
-                for r in 0..<rowCount { flat[r * width + index] = UInt64(bitPattern: values[r]) }
+                for r in 0..<rowCount { flat[r * width + index] = UInt64(bitPattern: values[start + r]) }
             }
         case let .truncated(_, length, _):
             column.integers.withUnsafeBufferPointer { values in
@@ -205,23 +217,23 @@ extension ColumnarAggregateExec {
                 }
                 switch length {
                 case 3_600_000_000:
-                    for r in 0..<rowCount { flat[r * width + index] = floor(values[r], 3_600_000_000) }
+                    for r in 0..<rowCount { flat[r * width + index] = floor(values[start + r], 3_600_000_000) }
                 case 60_000_000:
-                    for r in 0..<rowCount { flat[r * width + index] = floor(values[r], 60_000_000) }
+                    for r in 0..<rowCount { flat[r * width + index] = floor(values[start + r], 60_000_000) }
                 case 86_400_000_000:
-                    for r in 0..<rowCount { flat[r * width + index] = floor(values[r], 86_400_000_000) }
+                    for r in 0..<rowCount { flat[r * width + index] = floor(values[start + r], 86_400_000_000) }
                 case 1_000_000:
-                    for r in 0..<rowCount { flat[r * width + index] = floor(values[r], 1_000_000) }
+                    for r in 0..<rowCount { flat[r * width + index] = floor(values[start + r], 1_000_000) }
                 default:
-                    for r in 0..<rowCount { flat[r * width + index] = floor(values[r], length) }
+                    for r in 0..<rowCount { flat[r * width + index] = floor(values[start + r], length) }
                 }
             }
         case let .truncatedToCalendar(_, unit, _):
             let (name, type) = truncationUnits[unit]
             for r in 0..<rowCount {
                 if r & 0xFFFF == 0xFFFF { try context.checkCancellation() }
-                if column.nullCount > 0 && column.isNull(r) { continue }
-                guard let truncated = try? ScalarFunction.truncatedMicroseconds(column.integers[r], unit: name, type: type)
+                if column.nullCount > 0 && column.isNull(start + r) { continue }
+                guard let truncated = try? ScalarFunction.truncatedMicroseconds(column.integers[start + r], unit: name, type: type)
                 else { return false }
                 flat[r * width + index] = UInt64(bitPattern: truncated)
             }
