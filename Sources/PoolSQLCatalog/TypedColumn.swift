@@ -49,12 +49,12 @@ public struct TypedColumn: Sendable {
     }
 
     public func isNull(_ row: Int) -> Bool {
-        nullBits[row >> 6] & (1 << UInt64(row & 63)) != 0
+        nullCount > 0 && nullBits[row >> 6] & (1 << UInt64(row & 63)) != 0
     }
 
     mutating func append(_ value: Value) {
         let row = count
-        if row & 63 == 0 { nullBits.append(0) }
+        while nullBits.count <= row >> 6 { nullBits.append(0) }
         count += 1
         if value.isNull {
             nullBits[row >> 6] |= 1 << UInt64(row & 63)
@@ -103,9 +103,10 @@ public struct TypedColumn: Sendable {
         if kind == .text {
             textNumbers = Dictionary(uniqueKeysWithValues: dictionary.enumerated().map { ($1, UInt32($0)) })
         }
+        // Without NULLs the bitmap stays empty (`isNull` checks `nullCount` first): no
+        // megabits of zeros per column per query for the store's columns.
         let words = (count + 63) / 64
-        self.nullBits = nullBits.map { $0.count >= words ? $0 : $0 + Array(repeating: 0, count: words - $0.count) }
-            ?? Array(repeating: 0, count: words)
+        self.nullBits = nullCount == 0 ? [] : nullBits.map { $0.count >= words ? $0 : $0 + Array(repeating: 0, count: words - $0.count) } ?? []
         self.count = count
         self.nullCount = nullCount
     }

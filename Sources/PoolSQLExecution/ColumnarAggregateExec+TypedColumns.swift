@@ -181,7 +181,9 @@ extension ColumnarAggregateExec {
                     gathered[next[g]] = values[r]
                     next[g] += 1
                 }
-                for g in 0..<groups { lists[g * measureCount + m].append(contentsOf: gathered[starts[g]..<starts[g + 1]]) }
+                // Kept whole: `finish` takes each group's values from its range, one group at a
+                // time, instead of thousands of lists all alive at once.
+                states.setGathered(measure: m, values: gathered, starts: starts)
             }
             try context.checkCancellation()
         }

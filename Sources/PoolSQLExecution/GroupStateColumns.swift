@@ -57,8 +57,21 @@ struct GroupStateColumns: ~Copyable {
         lists = moved(lists)
     }
 
-    /// Takes the list of (group, measure) out, leaving it empty.
+    /// Percentile values of a measure gathered group by group (the columnar path): group `g`'s
+    /// are `values[starts[g]..<starts[g + 1]]`.
+    private var gathered: [Int: (values: [Double], starts: [Int])] = [:]
+
+    mutating func setGathered(measure: Int, values: [Double], starts: [Int]) {
+        gathered[measure] = (values, starts)
+    }
+
+    /// Takes the list of (group, measure) out, leaving it empty: its gathered values when the
+    /// measure has them, else its own list.
     mutating func takeList(_ index: Int) -> [Double] {
+        let group = index / max(measures, 1), measure = index % max(measures, 1)
+        if let (values, starts) = gathered[measure], group + 1 < starts.count {
+            return Array(values[starts[group]..<starts[group + 1]])
+        }
         var list: [Double] = []
         swap(&list, &lists[index])
         return list

@@ -22,6 +22,11 @@ public struct SortExec: PhysicalOperator {
         // The directions only: copying a SortKey (and its expression) per comparison would
         // retain and release it every time.
         let directions = keys.map { (ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
+        // Keys of plain kinds sort as integers.
+        let columns = (0..<keys.count).map { k in keyed.map { $0.keys[k] } }
+        if let encoded = SortKeyEncoding(columns: columns, directions: directions) {
+            return encoded.sorted(Array(rows.indices)).map { rows[$0] }
+        }
         keyed.sort { a, b in
             for i in 0..<directions.count {
                 let c = SortExec.compare(a.keys[i], b.keys[i], ascending: directions[i].ascending, nullsFirst: directions[i].nullsFirst)

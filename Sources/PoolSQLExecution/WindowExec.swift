@@ -46,8 +46,12 @@ public struct WindowExec: PhysicalOperator {
         var out = [Value](repeating: .null, count: rows.count)
         // The directions only, so comparisons do not copy (retain) the sort expressions.
         let directions = call.orderBy.map { (ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
+        // Keys of plain kinds sort as integers (each partition lists its rows in input order,
+        // so ties keep it).
+        let encoded = call.orderBy.isEmpty ? nil
+            : SortKeyEncoding(columns: (0..<directions.count).map { k in sortKeys.map { $0[k] } }, directions: directions)
         for partition in partitions {
-            let ordered = partition.enumerated().sorted { a, b in
+            let ordered = call.orderBy.isEmpty ? partition : encoded?.sorted(partition) ?? partition.enumerated().sorted { a, b in
                 for k in 0..<directions.count {
                     let c = SortExec.compare(sortKeys[a.element][k], sortKeys[b.element][k],
                                              ascending: directions[k].ascending, nullsFirst: directions[k].nullsFirst)
