@@ -24,16 +24,31 @@ public struct WindowExec: PhysicalOperator {
 
     private func compute(_ call: WindowCall, rows: [[Value]], context: ExecutionContext) throws(PoolSQLError) -> [Value] {
         // Partition, keeping first-seen order of partitions.
-        var partitionIndex: [[Value]: Int] = [:]
         var partitions: [[Int]] = []
-        for (i, row) in rows.enumerated() {
-            var key: [Value] = []
-            for e in call.partitionBy { key.append(try e.evaluate(row: row, context: context)) }
-            if let p = partitionIndex[key] {
-                partitions[p].append(i)
-            } else {
-                partitionIndex[key] = partitions.count
-                partitions.append([i])
+        if call.partitionBy.count == 1 {
+            // One expression (the common PARTITION BY pool_name): its values are the keys, with
+            // no array per row.
+            var partitionIndex: [Value: Int] = [:]
+            for (i, row) in rows.enumerated() {
+                let key = try call.partitionBy[0].evaluate(row: row, context: context)
+                if let p = partitionIndex[key] {
+                    partitions[p].append(i)
+                } else {
+                    partitionIndex[key] = partitions.count
+                    partitions.append([i])
+                }
+            }
+        } else {
+            var partitionIndex: [[Value]: Int] = [:]
+            for (i, row) in rows.enumerated() {
+                var key: [Value] = []
+                for e in call.partitionBy { key.append(try e.evaluate(row: row, context: context)) }
+                if let p = partitionIndex[key] {
+                    partitions[p].append(i)
+                } else {
+                    partitionIndex[key] = partitions.count
+                    partitions.append([i])
+                }
             }
         }
         var sortKeys = [[Value]](repeating: [], count: rows.count)
@@ -44,6 +59,11 @@ public struct WindowExec: PhysicalOperator {
             zip(sortKeys[a], sortKeys[b]).allSatisfy { Value.sortCompare($0, $1) == 0 }
         }
         var out = [Value](repeating: .null, count: rows.count)
+        let usesPeers: Bool
+        switch call.function {
+        case .rowNumber, .lag, .lead, .ntile: usesPeers = false
+        default: usesPeers = true
+        }
         // The directions only, so comparisons do not copy (retain) the sort expressions.
         let directions = call.orderBy.map { (ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
         // Keys of plain kinds sort as integers (each partition lists its rows in input order,
@@ -60,8 +80,9 @@ public struct WindowExec: PhysicalOperator {
                 return a.offset < b.offset
             }.map(\.element)
             // frameEnd[p]: position of the last peer of row p (the frame's end with ORDER BY).
+            // Positional functions (row_number, lag, lead, ntile) need no peers or frames.
             var frameEnd = [Int](repeating: ordered.count - 1, count: ordered.count)
-            if !call.orderBy.isEmpty {
+            if !call.orderBy.isEmpty && usesPeers {
                 var p = ordered.count - 1
                 while p >= 0 {
                     var q = p
@@ -72,7 +93,7 @@ public struct WindowExec: PhysicalOperator {
             }
             // firstPeer[p]: position of the first peer of row p.
             var firstPeer = [Int](repeating: 0, count: ordered.count)
-            for p in ordered.indices where p > 0 {
+            for p in ordered.indices where p > 0 && usesPeers {
                 firstPeer[p] = peers(ordered[p - 1], ordered[p]) ? firstPeer[p - 1] : p
             }
             let offsets = call.frame.countsPositions ? try frameOffsets(call.frame, context: context) : (start: 0, end: 0)
@@ -141,7 +162,7 @@ public struct WindowExec: PhysicalOperator {
             var rank = 1, denseRank = 0
             for (p, rowIndex) in ordered.enumerated() {
                 let row = rows[rowIndex]
-                let newPeerGroup = p == 0 || !peers(ordered[p - 1], rowIndex)
+                let newPeerGroup = usesPeers && (p == 0 || !peers(ordered[p - 1], rowIndex))
                 if newPeerGroup { rank = p + 1; denseRank += 1 }
                 switch call.function {
                 case .rowNumber: out[rowIndex] = .int(Int64(p + 1))
