@@ -42,13 +42,66 @@ extension ColumnarAggregateExec {
                            states: inout GroupStateColumns, representatives: inout [Value],
                            context: ExecutionContext) throws(PoolSQLError) -> Bool {
         let measureCount = reads.count
-        // Every row's group, in one buffer read by each measure's pass.
+        // Every row's group: the other measures fold each chunk of rows right after its groups
+        // are known (the chunk's group numbers and values still in cache); percentiles gather
+        // their values from the whole buffer afterwards.
         guard rowCount < Int(Int32.max) else { return false }
         let groupOf = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(rowCount, 1))
         defer { groupOf.deallocate() }
         groupOf.initialize(repeating: 0)
-        if keys.isEmpty {
+        let group = UnsafeBufferPointer(groupOf)
+        // Measures over a column without NULLs count every row of the group: their counts are
+        // the group's row count (set at the end) instead of one more update per row, and their
+        // running values start from a neutral element instead of testing for a first value.
+        let countsRows = reads.map { read -> Bool in
+            switch read {
+            case .countStar: return true
+            case let .count(p), let .sumIntegers(p), let .avgIntegers(p), let .minIntegers(p), let .maxIntegers(p),
+                 let .sumDoubles(p), let .avgDoubles(p), let .minDoubles(p), let .maxDoubles(p):
+                return columns[p].nullCount == 0
+            case .percentile: return false
+            }
+        }
+        var rowsPerGroup: [Int64] = []
+        /// Adds a group with the neutral starting values of the row-counting measures.
+        func addGroup(_ states: inout GroupStateColumns) {
             states.addGroup()
+            rowsPerGroup.append(0)
+            let base = (states.groups - 1) * measureCount
+            for m in 0..<measureCount where countsRows[m] {
+                switch reads[m] {
+                case .minIntegers: states.integers[base + m] = .max
+                case .maxIntegers: states.integers[base + m] = .min
+                case .minDoubles: states.doubles[base + m] = .infinity
+                case .maxDoubles: states.doubles[base + m] = -.infinity
+                // -0 + x is x for every x (also -0): the sum starts from the first value, as
+                // the row path's does.
+                case .sumDoubles, .avgDoubles: states.doubles[base + m] = -0.0
+                default: break
+                }
+            }
+        }
+        /// Folds rows `rows` into every measure but the percentiles; false when a value needs
+        /// the row path.
+        func foldChunk(_ rows: Range<Int>, states: inout GroupStateColumns) -> Bool {
+            let counts = states.counts, integers = states.integers, doubles = states.doubles
+            for m in 0..<measureCount {
+                guard fold(reads[m], m, columns, rows: rows, group: group, measureCount: measureCount, countsRows: countsRows[m],
+                           counts: counts, integers: integers, doubles: doubles)
+                else { return false }
+            }
+            return true
+        }
+        if keys.isEmpty {
+            addGroup(&states)
+            rowsPerGroup[0] = Int64(rowCount)
+            var start = 0
+            while start < rowCount {
+                try context.checkCancellation()
+                let end = Swift.min(rowCount, start + ColumnarAggregateExec.keyChunkRows)
+                guard foldChunk(start..<end, states: &states) else { return false }
+                start = end
+            }
         } else {
             // The rows' fixed-width keys, row-major: one word per key part (0 for a NULL), then
             // the NULL bits. Built a chunk of rows at a time, so the buffer stays in cache
@@ -82,89 +135,21 @@ extension ColumnarAggregateExec {
                         for i in 0..<keys.count {
                             representatives.append(keys[i].representative(columns, row: start + r, key: key[i], isNull: nulls & (1 << UInt64(i)) != 0))
                         }
-                        states.addGroup()
+                        addGroup(&states)
                     }
+                    rowsPerGroup[found.group] += 1
                     groupOf[start + r] = Int32(truncatingIfNeeded: found.group)
                 }
+                guard foldChunk(start..<(start + count), states: &states) else { return false }
                 start += count
             }
         }
         try context.checkCancellation()
-        let counts = states.counts, integers = states.integers, doubles = states.doubles, lists = states.lists
-        let group = UnsafeBufferPointer(groupOf)
+        for m in 0..<measureCount where countsRows[m] {
+            for g in 0..<states.groups { states.counts[g * measureCount + m] = rowsPerGroup[g] }
+        }
         for m in 0..<measureCount {
             switch reads[m] {
-            case .countStar:
-                for r in 0..<rowCount { counts[Int(group[r]) * measureCount + m] += 1 }
-            case let .count(p):
-                let column = columns[p]
-                let nullable = column.nullCount > 0
-                for r in 0..<rowCount where !nullable || !column.isNull(r) { counts[Int(group[r]) * measureCount + m] += 1 }
-            case let .sumIntegers(p), let .avgIntegers(p):
-                let column = columns[p]
-                let nullable = column.nullCount > 0
-                // Borrowed in place: no bounds checks or reference counting in the loop.
-                let fits = column.integers.withUnsafeBufferPointer { values -> Bool in
-                    for r in 0..<rowCount {
-                        if nullable && column.isNull(r) { continue }
-                        let slot = Int(group[r]) * measureCount + m
-                        let (sum, overflow) = integers[slot].addingReportingOverflow(values[r])
-                        if overflow { return false }
-                        integers[slot] = sum
-                        counts[slot] += 1
-                    }
-                    return true
-                }
-                if !fits { return false }
-            case let .minIntegers(p), let .maxIntegers(p):
-                let column = columns[p]
-                let nullable = column.nullCount > 0
-                let isMin: Bool
-                if case .minIntegers = reads[m] { isMin = true } else { isMin = false }
-                column.integers.withUnsafeBufferPointer { values in
-                    for r in 0..<rowCount {
-                        if nullable && column.isNull(r) { continue }
-                        let slot = Int(group[r]) * measureCount + m
-                        let x = values[r]
-                        if counts[slot] == 0 || (isMin ? x < integers[slot] : x > integers[slot]) { integers[slot] = x }
-                        counts[slot] += 1
-                    }
-                }
-            case let .sumDoubles(p), let .avgDoubles(p):
-                let column = columns[p]
-                let nullable = column.nullCount > 0
-                let fits = column.doubles.withUnsafeBufferPointer { values -> Bool in
-                    for r in 0..<rowCount {
-                        if nullable && column.isNull(r) { continue }
-                        let slot = Int(group[r]) * measureCount + m
-                        let x = values[r]
-                        // The row path starts from the first value (so -0 stays -0) and adds in
-                        // input order; non-finite sums are left to it.
-                        let sum = counts[slot] == 0 ? x : doubles[slot] + x
-                        if !sum.isFinite { return false }
-                        doubles[slot] = sum
-                        counts[slot] += 1
-                    }
-                    return true
-                }
-                if !fits { return false }
-            case let .minDoubles(p), let .maxDoubles(p):
-                let column = columns[p]
-                let nullable = column.nullCount > 0
-                let isMin: Bool
-                if case .minDoubles = reads[m] { isMin = true } else { isMin = false }
-                let fits = column.doubles.withUnsafeBufferPointer { values -> Bool in
-                    for r in 0..<rowCount {
-                        if nullable && column.isNull(r) { continue }
-                        let slot = Int(group[r]) * measureCount + m
-                        let x = values[r]
-                        if x.isNaN { return false }
-                        if counts[slot] == 0 || (isMin ? x < doubles[slot] : x > doubles[slot]) { doubles[slot] = x }
-                        counts[slot] += 1
-                    }
-                    return true
-                }
-                if !fits { return false }
             case let .percentile(p, _):
                 let column = columns[p]
                 let values = column.doubles
@@ -184,8 +169,153 @@ extension ColumnarAggregateExec {
                 // Kept whole: `finish` takes each group's values from its range, one group at a
                 // time, instead of thousands of lists all alive at once.
                 states.setGathered(measure: m, values: gathered, starts: starts)
+                try context.checkCancellation()
+            default:
+                continue  // folded chunk by chunk above
             }
-            try context.checkCancellation()
+        }
+        return true
+    }
+
+    /// Folds rows `rows` into measure `m` (not a percentile: those gather afterwards); false
+    /// when a value needs the row path. Each group's values are folded in row order.
+    func fold(_ read: Measure, _ m: Int, _ columns: [TypedColumn], rows: Range<Int>, group: UnsafeBufferPointer<Int32>,
+              measureCount: Int, countsRows: Bool, counts: UnsafeMutablePointer<Int64>, integers: UnsafeMutablePointer<Int64>,
+              doubles: UnsafeMutablePointer<Double>) -> Bool {
+        if countsRows {
+            return foldEveryRow(read, m, columns, rows: rows, group: group, measureCount: measureCount, integers: integers, doubles: doubles)
+        }
+        switch read {
+        case .countStar:
+            for r in rows { counts[Int(group[r]) * measureCount + m] += 1 }
+        case let .count(p):
+            let column = columns[p]
+            let nullable = column.nullCount > 0
+            for r in rows where !nullable || !column.isNull(r) { counts[Int(group[r]) * measureCount + m] += 1 }
+        case let .sumIntegers(p), let .avgIntegers(p):
+            let column = columns[p]
+            let nullable = column.nullCount > 0
+            // Borrowed in place: no bounds checks or reference counting in the loop.
+            return column.integers.withUnsafeBufferPointer { values -> Bool in
+                for r in rows {
+                    if nullable && column.isNull(r) { continue }
+                    let slot = Int(group[r]) * measureCount + m
+                    let (sum, overflow) = integers[slot].addingReportingOverflow(values[r])
+                    if overflow { return false }
+                    integers[slot] = sum
+                    counts[slot] += 1
+                }
+                return true
+            }
+        case let .minIntegers(p), let .maxIntegers(p):
+            let column = columns[p]
+            let nullable = column.nullCount > 0
+            let isMin: Bool
+            if case .minIntegers = read { isMin = true } else { isMin = false }
+            column.integers.withUnsafeBufferPointer { values in
+                for r in rows {
+                    if nullable && column.isNull(r) { continue }
+                    let slot = Int(group[r]) * measureCount + m
+                    let x = values[r]
+                    if counts[slot] == 0 || (isMin ? x < integers[slot] : x > integers[slot]) { integers[slot] = x }
+                    counts[slot] += 1
+                }
+            }
+        case let .sumDoubles(p), let .avgDoubles(p):
+            let column = columns[p]
+            let nullable = column.nullCount > 0
+            return column.doubles.withUnsafeBufferPointer { values -> Bool in
+                for r in rows {
+                    if nullable && column.isNull(r) { continue }
+                    let slot = Int(group[r]) * measureCount + m
+                    let x = values[r]
+                    // The row path starts from the first value (so -0 stays -0) and adds in
+                    // input order; non-finite sums are left to it.
+                    let sum = counts[slot] == 0 ? x : doubles[slot] + x
+                    if !sum.isFinite { return false }
+                    doubles[slot] = sum
+                    counts[slot] += 1
+                }
+                return true
+            }
+        case let .minDoubles(p), let .maxDoubles(p):
+            let column = columns[p]
+            let nullable = column.nullCount > 0
+            let isMin: Bool
+            if case .minDoubles = read { isMin = true } else { isMin = false }
+            return column.doubles.withUnsafeBufferPointer { values -> Bool in
+                for r in rows {
+                    if nullable && column.isNull(r) { continue }
+                    let slot = Int(group[r]) * measureCount + m
+                    let x = values[r]
+                    if x.isNaN { return false }
+                    if counts[slot] == 0 || (isMin ? x < doubles[slot] : x > doubles[slot]) { doubles[slot] = x }
+                    counts[slot] += 1
+                }
+                return true
+            }
+        case .percentile:
+            break
+        }
+        return true
+    }
+
+    /// `fold` for a measure over a column without NULLs (or count(*)): no counts (the group's
+    /// row count stands for them) and no first-value test (the group started from a neutral
+    /// value). Same results, in the same order of additions.
+    func foldEveryRow(_ read: Measure, _ m: Int, _ columns: [TypedColumn], rows: Range<Int>, group: UnsafeBufferPointer<Int32>,
+                      measureCount: Int, integers: UnsafeMutablePointer<Int64>, doubles: UnsafeMutablePointer<Double>) -> Bool {
+        switch read {
+        case .countStar, .count, .percentile:
+            return true
+        case let .sumIntegers(p), let .avgIntegers(p):
+            return columns[p].integers.withUnsafeBufferPointer { values -> Bool in
+                for r in rows {
+                    let slot = Int(group[r]) * measureCount + m
+                    let (sum, overflow) = integers[slot].addingReportingOverflow(values[r])
+                    if overflow { return false }
+                    integers[slot] = sum
+                }
+                return true
+            }
+        case let .minIntegers(p):
+            columns[p].integers.withUnsafeBufferPointer { values in
+                for r in rows {
+                    let slot = Int(group[r]) * measureCount + m
+                    integers[slot] = Swift.min(integers[slot], values[r])
+                }
+            }
+        case let .maxIntegers(p):
+            columns[p].integers.withUnsafeBufferPointer { values in
+                for r in rows {
+                    let slot = Int(group[r]) * measureCount + m
+                    integers[slot] = Swift.max(integers[slot], values[r])
+                }
+            }
+        case let .sumDoubles(p), let .avgDoubles(p):
+            return columns[p].doubles.withUnsafeBufferPointer { values -> Bool in
+                for r in rows {
+                    let slot = Int(group[r]) * measureCount + m
+                    let sum = doubles[slot] + values[r]
+                    if !sum.isFinite { return false }
+                    doubles[slot] = sum
+                }
+                return true
+            }
+        case let .minDoubles(p), let .maxDoubles(p):
+            var isMin = false
+            if case .minDoubles = read { isMin = true }
+            return columns[p].doubles.withUnsafeBufferPointer { values -> Bool in
+                for r in rows {
+                    let slot = Int(group[r]) * measureCount + m
+                    let x = values[r]
+                    if x.isNaN { return false }
+                    // Replaced only by a strictly smaller (larger) value: the first of equal
+                    // values (0 before -0) stays, as in the row path.
+                    if isMin ? x < doubles[slot] : x > doubles[slot] { doubles[slot] = x }
+                }
+                return true
+            }
         }
         return true
     }

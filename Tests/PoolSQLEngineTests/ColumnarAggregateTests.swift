@@ -121,6 +121,16 @@ import Testing
             }
             expectSame("SELECT \(Self.aggregates) FROM t", tables)
         }
+        // Columns without NULLs take the path that counts rows per group instead of per value
+        // and starts sums, minima and maxima from neutral values (-0 included in the data).
+        for (seed, rows) in [(UInt64(5), 5_000), (6, 3)] {
+            let tables: [String: any TableProvider] = ["t": try Self.randomTable(rows: rows, seed: seed, nullShare: 0)]
+            for grouping in Self.groupings {
+                expectSame("SELECT \(grouping), \(Self.aggregates) FROM t GROUP BY \(grouping)", tables)
+            }
+            expectSame("SELECT \(Self.aggregates) FROM t", tables)
+            expectSame("SELECT count(*), min(x), max(x), sum(x) FROM t WHERE false", tables)
+        }
     }
 
     @Test func theHourlyShapeTakesTheColumnarPath() throws {
