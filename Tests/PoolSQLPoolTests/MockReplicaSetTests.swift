@@ -95,7 +95,13 @@ struct MockReplicaSetTests {
         let detected = ContinuousClock.now - began
         #expect(try monitor.selectServer(forWrites: true, timeoutMS: 5_000) == newPrimary)
         #expect(monitor.topologyType == "ReplicaSetWithPrimary")
-        let changes = events.events().filter { $0.type == .serverDescriptionChanged }
+        // The monitor's state changes before its events are delivered (they are queued): wait
+        // for the old primary's last event too.
+        func descriptionChanges() -> [PoolEvent] { events.events().filter { $0.type == .serverDescriptionChanged } }
+        #expect(eventually(timeout: .seconds(5)) {
+            descriptionChanges().last { $0.serverAddress == oldPrimary }?.detail?.hasSuffix("→ RSSecondary") == true
+        })
+        let changes = descriptionChanges()
         // Consecutive description changes of a server chain up (each starts where the last ended).
         let oldPrimaryChanges = changes.filter { $0.serverAddress == oldPrimary }.compactMap(\.detail)
         // If the new primary answered first, SDAM made the old one Unknown until its own heartbeat.
