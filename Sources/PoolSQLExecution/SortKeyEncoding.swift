@@ -74,13 +74,18 @@ struct SortKeyEncoding {
     /// One word per value (nil for NULL) ordering as `Value.sortCompare` orders the values, or
     /// nil when the column cannot be encoded.
     static func encode(_ column: [Value]) -> [Int64?]? {
-        enum Kind { case none, integer, double, text }
+        // Each kind on its own: `Value.sortCompare` orders values of different kinds by kind
+        // (booleans before numbers before text before instants), which one integer per value
+        // would not.
+        enum Kind { case none, integer, boolean, instant, double, text }
         var kind = Kind.none
         for value in column {
             let this: Kind
             switch value {
             case .null: continue
-            case .int, .bool, .timestamp: this = .integer
+            case .int: this = .integer
+            case .bool: this = .boolean
+            case .timestamp: this = .instant
             case .double: this = .double
             case .text: this = .text
             default: return nil
@@ -90,7 +95,7 @@ struct SortKeyEncoding {
         switch kind {
         case .none:
             return column.map { _ in nil }
-        case .integer:
+        case .integer, .boolean, .instant:
             return column.map { value -> Int64? in
                 switch value {
                 case let .int(x): return x

@@ -4,16 +4,19 @@ import PoolSQLCore
 /// over the whole history reads typed vectors instead of stepping SQLite through every row.
 ///
 /// The store keeps it in step with the file (`SQLiteStore+Columns.swift`): rows are appended
-/// with increasing rowids, so rows past the highest cached rowid are the new ones; every
-/// delete of samples (retention, the size limit) bumps `store_state.sample_delete_epoch` and
-/// logs the deleted rowids under that epoch in the same transaction, so the cache drops exactly
-/// those rows. This holds for writes by other processes too: they go through the same code.
+/// with increasing rowids, so rows past the highest cached rowid are the new ones; a trigger
+/// logs the rowid of every deleted sample (schema migration 2), so the cache drops exactly
+/// those rows, and another counts updates (the cache then reloads). Triggers fire for every
+/// writer of the file: other processes, older PoolSQL versions, the sqlite3 shell.
 ///
 /// Rows are held in rowid (write) order; `order` lists them in the order `samples` returns
 /// (time, pool, instance, then write order) when that differs (rows imported out of order).
 struct SQLiteSampleColumnCache {
-    /// The `sample_delete_epoch` the cached rows are current with.
-    var deleteEpoch: Int64
+    /// The newest entry of the deletion log the cached rows reflect.
+    var lastDeletionID: Int64
+    /// `store_state.sample_updates` when the rows were read: a change means rows were updated
+    /// in place, and the cache reloads.
+    var updates: Int64
     /// Rowids of the cached rows, ascending.
     private(set) var rowIDs: [Int64] = []
     /// The columns held, in `SampleColumn` order; always includes time, pool and instance.
@@ -25,8 +28,9 @@ struct SQLiteSampleColumnCache {
     /// The columns `order` needs besides those a query reads.
     static let orderingColumns: Set<SampleColumn> = [.timestamp, .poolName, .instanceID]
 
-    init(deleteEpoch: Int64, columns wanted: Set<SampleColumn>) {
-        self.deleteEpoch = deleteEpoch
+    init(lastDeletionID: Int64, updates: Int64, columns wanted: Set<SampleColumn>) {
+        self.lastDeletionID = lastDeletionID
+        self.updates = updates
         columnList = wanted.union(Self.orderingColumns).sorted { $0.rawValue < $1.rawValue }
         columns = columnList.map { CachedColumn(storage: $0.storage) }
     }
@@ -137,14 +141,32 @@ struct SQLiteSampleColumnCache {
             if ia != ib { return ia < ib }
             return a < b
         }
-        if order == nil {
-            var ordered = true
-            for p in max(first, 1)..<count where precedes(p, p - 1) {
-                ordered = false
-                break
+        if let order {
+            // Sort only the new rows, then merge them into the order (ties: older rows first,
+            // as their smaller positions say).
+            var added = (Int32(first)..<Int32(count)).map { $0 }
+            added.sort { precedes(Int($0), Int($1)) }
+            var merged: [Int32] = []
+            merged.reserveCapacity(count)
+            var i = 0, j = 0
+            while i < order.count || j < added.count {
+                if j == added.count || (i < order.count && !precedes(Int(added[j]), Int(order[i]))) {
+                    merged.append(order[i])
+                    i += 1
+                } else {
+                    merged.append(added[j])
+                    j += 1
+                }
             }
-            if ordered { return }
+            self.order = merged
+            return
         }
+        var ordered = true
+        for p in max(first, 1)..<count where precedes(p, p - 1) {
+            ordered = false
+            break
+        }
+        if ordered { return }
         var positions = (0..<Int32(count)).map { $0 }
         positions.sort { precedes(Int($0), Int($1)) }
         order = positions
@@ -256,16 +278,18 @@ struct CachedColumn {
         return id
     }
 
-    /// Each dictionary entry's rank in String order (the order `samples` sorts by).
+    /// Each dictionary entry's rank in String order (the order `samples` sorts a whole-history
+    /// scan by).
     func ranks() -> [Int32] {
         var rank = [Int32](repeating: 0, count: dictionary.count)
         for (r, id) in dictionary.indices.sorted(by: { dictionary[$0] < dictionary[$1] }).enumerated() { rank[id] = Int32(r) }
         return rank
     }
 
-    /// Per dictionary entry: whether it is one of `values`.
+    /// Per dictionary entry: whether it is one of `values`, byte for byte, as SQL's `IN`
+    /// compares them (String equality would also match another spelling of the same text).
     func accepting(_ values: Set<String>) -> [Bool] {
-        dictionary.map { values.contains($0) }
+        entryBytes.map { bytes in values.contains { $0.utf8.elementsEqual(bytes) } }
     }
 
     /// Drops the first `k` rows.

@@ -153,35 +153,32 @@ extension SQLiteStore {
     }
 
     /// Deletes the samples whose rowids `select` (one column, with `binds`) returns, in one
-    /// transaction that also logs those rowids under a new `sample_delete_epoch`: a column
-    /// cache of the history (this process's or another's) drops exactly them. The log keeps the
-    /// last `deletionLogEpochs` deletes; a cache older than that reloads. Returns the count.
-    static func deleteSamples(_ connection: SQLiteConnection, selecting select: String, _ binds: [Parameter]) throws(PoolSQLError) -> Int {
+    /// transaction; the delete trigger logs their rowids for column caches (migration 2). The
+    /// log then keeps its newest `deletionLogRows` entries: a cache that has not caught up with
+    /// the trimmed ones reloads. Returns the count.
+    static func deleteSamples(_ connection: SQLiteConnection, selecting select: String, _ binds: [Parameter],
+                              logLimit: Int64 = deletionLogRows) throws(PoolSQLError) -> Int {
         try connection.transaction { () throws(PoolSQLError) -> Int in
-            let epoch = (try connection.scalarInt("SELECT value FROM store_state WHERE name = 'sample_delete_epoch'") ?? 0) + 1
-            let log = try connection.prepare("INSERT INTO connection_pool_metrics_deletions (epoch, row_id) SELECT ?, rowid FROM (\(select))")
-            log.bind(epoch)
-            bind(binds, to: log)
-            try log.run()
+            let delete = try connection.prepare("DELETE FROM connection_pool_metrics WHERE rowid IN (\(select))")
+            bind(binds, to: delete)
+            try delete.run()
             let count = connection.changes
             guard count > 0 else { return 0 }
-            let delete = try connection.prepare("DELETE FROM connection_pool_metrics WHERE rowid IN (SELECT row_id FROM connection_pool_metrics_deletions WHERE epoch = ?)")
-            delete.bind(epoch)
-            try delete.run()
-            try setState(connection, "sample_delete_epoch", epoch)
-            let trimmedThrough = epoch - deletionLogEpochs
-            if trimmedThrough > 0 {
-                let trim = try connection.prepare("DELETE FROM connection_pool_metrics_deletions WHERE epoch <= ?")
+            let newest = try connection.scalarInt("SELECT max(id) FROM connection_pool_metrics_deletions") ?? 0
+            let trimmedThrough = newest - logLimit
+            if trimmedThrough > (try connection.scalarInt("SELECT value FROM store_state WHERE name = 'sample_deletions_trimmed_through'") ?? 0) {
+                let trim = try connection.prepare("DELETE FROM connection_pool_metrics_deletions WHERE id <= ?")
                 trim.bind(trimmedThrough)
                 try trim.run()
-                try setState(connection, "sample_deletions_logged_after", trimmedThrough)
+                try setState(connection, "sample_deletions_trimmed_through", trimmedThrough)
             }
             return count
         }
     }
 
-    /// Deletes whose rowids stay in the log.
-    static let deletionLogEpochs: Int64 = 256
+    /// Deleted rowids the log keeps (about a day and a half of retention for 20 pools sampled
+    /// every 10 s; ~16 bytes each).
+    static let deletionLogRows: Int64 = 250_000
 
     static func setState(_ connection: SQLiteConnection, _ name: String, _ value: Int64) throws(PoolSQLError) {
         let store = try connection.prepare("INSERT INTO store_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")

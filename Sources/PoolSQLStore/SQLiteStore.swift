@@ -28,7 +28,7 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
     /// The read connection (`query_only`); `nil` once closed.
     let reader: Mutex<SQLiteConnection?>
     /// Columns of the history kept between analytic queries (`SQLiteStore+Columns.swift`).
-    /// Locked only while holding `reader`.
+    /// A query takes it out under `reader` and puts it back when done.
     let columnCache = Mutex<SQLiteSampleColumnCache?>(nil)
 
     /// How long a write waits for another process's write lock before failing with 55006.
@@ -117,8 +117,9 @@ public final class SQLiteStore: MetricsStore, MetadataStore, LoadTestResultStore
     /// Flushes and releases the file (the WAL is checkpointed into it and removed); later
     /// calls fail with 55000.
     public func close() {
-        dropColumnCache()
         reader.withLock { connection in
+            // Under the reader lock: no query can put a cache back after this.
+            dropColumnCache()
             connection?.close()
             connection = nil
         }

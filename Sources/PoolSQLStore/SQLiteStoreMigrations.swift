@@ -78,16 +78,26 @@ enum SQLiteStoreMigrations {
             avg_checkout_wait_ms REAL
         );
         """,
-        // 2: the rowids of deleted samples, per delete (epoch), so a column cache of the history
-        // (SQLiteSampleColumnCache) drops exactly the rows that are gone. store_state keeps
-        // sample_delete_epoch (the latest delete) and sample_deletions_logged_after (older
-        // epochs' rowids were trimmed from the log).
+        // 2: what a column cache of the history (SQLiteSampleColumnCache) needs to follow every
+        // change of connection_pool_metrics, whoever makes it: triggers, so that deletes and
+        // updates by any writer (this code, an older PoolSQL that opened the file before the
+        // migration, an operator in the sqlite3 shell) are seen. A delete logs the rowid under
+        // an increasing id; an update counts in store_state.sample_updates (the cache reloads).
+        // store_state.sample_deletions_trimmed_through: log ids up to it were trimmed.
         """
         CREATE TABLE connection_pool_metrics_deletions (
-            epoch INTEGER NOT NULL,
-            row_id INTEGER NOT NULL,
-            PRIMARY KEY (epoch, row_id)
-        ) WITHOUT ROWID;
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            row_id INTEGER NOT NULL
+        );
+        INSERT INTO store_state (name, value) VALUES ('sample_updates', 0), ('sample_deletions_trimmed_through', 0);
+        CREATE TRIGGER connection_pool_metrics_log_deletes AFTER DELETE ON connection_pool_metrics
+        BEGIN
+            INSERT INTO connection_pool_metrics_deletions (row_id) VALUES (OLD.rowid);
+        END;
+        CREATE TRIGGER connection_pool_metrics_count_updates AFTER UPDATE ON connection_pool_metrics
+        BEGIN
+            UPDATE store_state SET value = value + 1 WHERE name = 'sample_updates';
+        END;
         """,
     ]
 

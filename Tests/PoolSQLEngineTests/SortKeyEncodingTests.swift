@@ -64,6 +64,9 @@ import Testing
         #expect(SortKeyEncoding(columns: [[.int(1), .double(1)]], directions: directions) == nil)
         #expect(SortKeyEncoding(columns: [[.numeric(SQLNumeric(1)), .numeric(SQLNumeric(2))]], directions: directions) == nil)
         #expect(SortKeyEncoding(columns: [[.text("a"), .int(1)]], directions: directions) == nil)
+        // Booleans sort before numbers whatever their values; one integer each would not say so.
+        #expect(SortKeyEncoding(columns: [[.bool(true), .int(0)]], directions: directions) == nil)
+        #expect(SortKeyEncoding(columns: [[.timestamp(Timestamp(microseconds: 0)), .int(5)]], directions: directions) == nil)
         // Equal as Strings, different bytes: byte order tells them apart, ranks could not.
         #expect(SortKeyEncoding(columns: [[.text("\u{E9}"), .text("e\u{301}")]], directions: directions) == nil)
         #expect(SortKeyEncoding(columns: [[.null, .null]], directions: directions) != nil)

@@ -110,6 +110,13 @@ struct SQLiteColumnCacheTests {
         // More columns than cached: the next query over everything rebuilds with all of them.
         for query in Self.queries { try Self.expectAgreement(store, query) }
         #expect(store.columnCacheSize().rows == Self.awkwardRows().count)
+        // Rows appended to a cache already kept in sorted order (the old row above made one):
+        // new ones are sorted and merged in, equal keys after the rows written before them.
+        try store.append([Fixtures.sample(Fixtures.day0 + 30 * 60_000_000, pool: "billing", instance: "host-a:1", seed: 90),
+                          Fixtures.sample(Fixtures.day0 - 2 * Fixtures.hour, pool: "orders", seed: 91),
+                          Fixtures.sample(Fixtures.day0 + 9 * Fixtures.hour, pool: "search", seed: 92)])
+        for query in Self.queries { try Self.expectAgreement(store, query) }
+        #expect(store.columnCacheSize().rows == Self.awkwardRows().count + 3)
         // A limit or the latest rows per pool are for samples.
         #expect(try store.sampleColumns(MetricsQuery(limit: 3), [.timestamp], cacheLimitBytes: Self.limit)?.count == nil)
         #expect(try store.sampleColumns(MetricsQuery(latestPerPoolAndInstance: true), [.timestamp], cacheLimitBytes: Self.limit)?.count == nil)
@@ -177,19 +184,56 @@ struct SQLiteColumnCacheTests {
                             policy: RetentionPolicy(rawRetentionMicroseconds: 3 * Fixtures.hour, deleteBatchSize: 5))
         for query in Self.queries { try Self.expectAgreement(reader, query) }
         // More deletes than the log keeps: the reader's cache can no longer catch up, and reloads.
-        let deletes = Int(SQLiteStore.deletionLogEpochs) + 3
-        try writer.append((0..<deletes).map { Fixtures.sample(Fixtures.day0 - Fixtures.day + Int64($0), pool: "orders", seed: $0) })
+        try writer.append((0..<20).map { Fixtures.sample(Fixtures.day0 - Fixtures.day + Int64($0), pool: "orders", seed: $0) })
         try Self.expectAgreement(reader, .all)
-        for _ in 0..<deletes {
-            try writer.maintain(now: Fixtures.at(Fixtures.day0 + 4 * Fixtures.hour),
-                                policy: RetentionPolicy(rawRetentionMicroseconds: 4 * Fixtures.hour, deleteBatchSize: 1))
+        for _ in 0..<4 {
+            _ = try writer.withConnection { (connection, _) throws(PoolSQLError) -> Int in
+                try SQLiteStore.deleteSamples(connection, selecting: "SELECT rowid FROM connection_pool_metrics ORDER BY metric_timestamp LIMIT 3",
+                                              [], logLimit: 4)
+            }
         }
+        let (logged, trimmedThrough) = try writer.withConnection { (connection, _) throws(PoolSQLError) -> (Int64, Int64) in
+            (try connection.scalarInt("SELECT count(*) FROM connection_pool_metrics_deletions") ?? -1,
+             try connection.scalarInt("SELECT value FROM store_state WHERE name = 'sample_deletions_trimmed_through'") ?? -1)
+        }
+        #expect(logged == 4 && trimmedThrough > 0)
         try Self.expectAgreement(reader, .all)
         #expect(reader.columnCacheSize().rows == (try reader.statistics().rawSamples))
-        let logged = try writer.withConnection { (connection, _) throws(PoolSQLError) -> Int64 in
-            try connection.scalarInt("SELECT count(DISTINCT epoch) FROM connection_pool_metrics_deletions") ?? -1
-        }
-        #expect(logged == SQLiteStore.deletionLogEpochs)
+    }
+
+    @Test("deletes and updates outside PoolSQL's code (the sqlite3 shell, an older version) and a renumbering VACUUM reach the cache")
+    func foreignWriters() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("s.sqlite")
+        let store = try SQLiteStore(path: path)
+        defer { store.close() }
+        try store.append(Fixtures.grid(hours: 3))
+        try Self.expectAgreement(store, .all)
+        let shell = try SQLiteConnection(path: path)
+        defer { shell.close() }
+        try shell.exec("PRAGMA busy_timeout = 5000")
+        // A delete in the middle, by hand: the trigger logs it.
+        try shell.exec("DELETE FROM connection_pool_metrics WHERE pool_name = 'billing' AND instance_id = 'host-b:2'")
+        for query in Self.queries { try Self.expectAgreement(store, query) }
+        // An update in place: counted, and the cache reloads.
+        try shell.exec("UPDATE connection_pool_metrics SET active_connections = active_connections + 100 WHERE pool_name = 'search'")
+        for query in Self.queries { try Self.expectAgreement(store, query) }
+        // Rows deleted from the front, then VACUUM renumbers every rowid from 1.
+        try shell.exec("DELETE FROM connection_pool_metrics WHERE rowid IN (SELECT rowid FROM connection_pool_metrics ORDER BY rowid LIMIT 10)")
+        try Self.expectAgreement(store, .all)
+        try shell.exec("VACUUM")
+        try store.append(Fixtures.grid(from: Fixtures.day0 + 3 * Fixtures.hour, hours: 1))
+        for query in Self.queries { try Self.expectAgreement(store, query) }
+        #expect(store.columnCacheSize().rows == (try store.statistics().rawSamples))
+        // Rows removed at both ends without the log (its trigger dropped, as a hand-edited
+        // schema might): the file's first and last rowids no longer match, and the cache reloads.
+        try shell.exec("""
+            DROP TRIGGER connection_pool_metrics_log_deletes;
+            DELETE FROM connection_pool_metrics WHERE rowid = (SELECT min(rowid) FROM connection_pool_metrics)
+                OR rowid = (SELECT max(rowid) FROM connection_pool_metrics);
+            """)
+        for query in Self.queries { try Self.expectAgreement(store, query) }
     }
 
     @Test("a cache limit of 0, or one the columns do not fit in, keeps no cache and still answers")
