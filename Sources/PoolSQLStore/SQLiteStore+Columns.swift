@@ -35,6 +35,9 @@ extension SQLiteStore: ColumnarMetricsStore {
                 // The cache as of this snapshot, or nil (none, turned off, outgrown, or too old).
                 var current: SQLiteSampleColumnCache?
                 if cacheLimitBytes > 0, var cache = held {
+                    // Released first, so the vectors are uniquely referenced and catching up
+                    // changes them in place instead of copying every column.
+                    held = nil
                     if try Self.catchUp(&cache, connection, state), cache.bytes <= cacheLimitBytes { current = cache }
                 }
                 held = nil
