@@ -90,27 +90,18 @@ final class SQLiteConnection {
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a concurrent writer (another
     /// process on the same file) waits on busy_timeout at the start, never mid-transaction.
     func transaction<T>(_ body: () throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
-        try exec("BEGIN IMMEDIATE")
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            rollback()
-            throw error
-        }
-        do {
-            try exec("COMMIT")
-        } catch {
-            rollback()
-            throw error
-        }
-        return result
+        try run(begin: "BEGIN IMMEDIATE", body)
     }
 
     /// Runs `body` in one read transaction (`BEGIN` deferred): every statement in it sees the
     /// same snapshot of the file, whatever other connections commit meanwhile.
     func readTransaction<T>(_ body: () throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
-        try exec("BEGIN")
+        try run(begin: "BEGIN", body)
+    }
+
+    /// `body` between `begin` and COMMIT; rolled back when either throws.
+    private func run<T>(begin: String, _ body: () throws(PoolSQLError) -> T) throws(PoolSQLError) -> T {
+        try exec(begin)
         let result: T
         do {
             result = try body()
