@@ -5,7 +5,7 @@ import PoolSQLCore
 /// A query over the whole history (the hourly trend over a million samples) spends most of its
 /// time stepping SQLite through every row; with the columns cached, a repeat of it reads only
 /// what changed since: the rows appended (rowids past the highest cached one) and the rows
-/// deleted (the deletion log, `SQLiteStore.deleteSamples`). All of it happens in one read
+/// deleted (the deletion log its triggers keep, migration 2). All of it happens in one read
 /// transaction, so the cache moves from one consistent snapshot of the file to the next, and
 /// writes by other processes are seen like this process's own.
 ///
