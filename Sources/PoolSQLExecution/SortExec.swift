@@ -11,22 +11,21 @@ public struct SortExec: PhysicalOperator {
 
     public func execute(_ context: ExecutionContext) throws(PoolSQLError) -> [[Value]] {
         let rows = try input.execute(context)
-        var keyed: [(keys: [Value], position: Int)] = []
-        keyed.reserveCapacity(rows.count)
-        for (position, row) in rows.enumerated() {
-            var values: [Value] = []
-            for key in keys { values.append(try key.expr.evaluate(row: row, context: context)) }
-            keyed.append((values, position))
+        // Each key evaluated once per row, column by column.
+        var columns = [[Value]](repeating: [], count: keys.count)
+        for k in keys.indices { columns[k].reserveCapacity(rows.count) }
+        for row in rows {
+            for (k, key) in keys.enumerated() { columns[k].append(try key.expr.evaluate(row: row, context: context)) }
         }
         try context.checkCancellation()
         // The directions only: copying a SortKey (and its expression) per comparison would
         // retain and release it every time.
         let directions = keys.map { (ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
-        // Keys of plain kinds sort as integers.
-        let columns = (0..<keys.count).map { k in keyed.map { $0.keys[k] } }
+        // Keys of plain kinds sort as integers; others compare as Values.
         if let encoded = SortKeyEncoding(columns: columns, directions: directions) {
             return encoded.sorted(Array(rows.indices)).map { rows[$0] }
         }
+        var keyed = rows.indices.map { r in (keys: columns.map { $0[r] }, position: r) }
         keyed.sort { a, b in
             for i in 0..<directions.count {
                 let c = SortExec.compare(a.keys[i], b.keys[i], ascending: directions[i].ascending, nullsFirst: directions[i].nullsFirst)

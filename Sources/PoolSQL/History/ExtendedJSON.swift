@@ -203,7 +203,7 @@ extension ExtendedJSON {
                 let text = String(d)
                 out += text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) ? text : text + ".0"
             }
-        case let .string(s): ExtendedJSON.writeString(s, to: &out)
+        case let .string(s): JSONString.append(s, to: &out)
         case let .array(items):
             out += "["
             for (i, item) in items.enumerated() {
@@ -215,33 +215,12 @@ extension ExtendedJSON {
             out += "{"
             for (i, (key, value)) in members.enumerated() {
                 if i > 0 { out += ", " }
-                ExtendedJSON.writeString(key, to: &out)
+                JSONString.append(key, to: &out)
                 out += ": "
                 value.write(to: &out)
             }
             out += "}"
         }
-    }
-
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }
 
